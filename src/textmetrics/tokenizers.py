@@ -1,0 +1,80 @@
+"""ROUGE tokenization: rouge-score 0.1.2's default tokenizer, its Porter stemming, and the named choices.
+
+rouge-score lowercases with Python's full-Unicode ``str.lower()``, turns every run of characters outside
+``[a-z0-9]`` into a space, splits, stems tokens longer than 3 characters with NLTK's ``PorterStemmer()``
+(NLTK_EXTENSIONS mode) and keeps tokens that match ``^[a-z0-9]+$``. The stemmer is NLTK's own, imported lazily
+the first time ``stemmer=True`` is used, and memoized per distinct word.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Callable, List, Union
+
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_VALID_TOKEN = re.compile(r"^[a-z0-9]+$")
+
+Tokenizer = Callable[[str], List[str]]
+TokenizerSpec = Union[str, Tokenizer, None]
+
+
+@lru_cache(maxsize=1)
+def _porter():
+    try:
+        from nltk.stem import porter
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "stemmer=True needs NLTK's PorterStemmer: pip install 'textmetrics[stem]' (nltk==3.10.4)"
+        ) from exc
+    return porter.PorterStemmer()
+
+
+@lru_cache(maxsize=1 << 18)
+def stem(word: str) -> str:
+    """Porter stem of one word, exactly as rouge-score applies it (only words longer than 3 characters)."""
+    return _porter().stem(word) if len(word) > 3 else word
+
+
+def check_text(text, what: str = "text") -> str:
+    if not isinstance(text, str):
+        raise TypeError(f"{what} must be str, got {type(text).__name__}")
+    return text
+
+
+def tokenize(text: str, *, stemmer: bool = False) -> list[str]:
+    """Tokenize like rouge-score 0.1.2's default tokenizer (``tokenize.tokenize``)."""
+    check_text(text)
+    tokens = _NON_ALNUM.sub(" ", text.lower()).split()
+    if stemmer:
+        tokens = [stem(t) for t in tokens]
+        # A stem can never leave [a-z0-9], but rouge-score filters after stemming and so do we.
+        tokens = [t for t in tokens if _VALID_TOKEN.match(t)]
+    return tokens
+
+
+def whitespace_tokenize(text: str) -> list[str]:
+    """``str.split()``: case-sensitive, punctuation kept (rouge-metric PyRouge's tokenizer)."""
+    return check_text(text).split()
+
+
+_NAMED = {"default": tokenize, "whitespace": whitespace_tokenize}
+
+
+def resolve_tokenizer(tokenizer: TokenizerSpec, stemmer: bool) -> Tokenizer:
+    """A callable ``str -> list[str]`` for a tokenizer name or callable.
+
+    ``stemmer`` applies to the default tokenizer only (as in rouge-score, where a custom tokenizer ignores it).
+    """
+    if not isinstance(stemmer, bool):
+        raise TypeError(f"stemmer must be bool, got {type(stemmer).__name__}")
+    if tokenizer is None or tokenizer == "default":
+        return (lambda text: tokenize(text, stemmer=True)) if stemmer else tokenize
+    if isinstance(tokenizer, str):
+        if tokenizer not in _NAMED:
+            raise ValueError(f"unknown tokenizer {tokenizer!r}; choose one of {sorted(_NAMED)} or pass a callable")
+        return _NAMED[tokenizer]
+    if callable(tokenizer):
+        return tokenizer
+    if hasattr(tokenizer, "tokenize"):  # a rouge-score style tokenizer object
+        return tokenizer.tokenize
+    raise TypeError(f"tokenizer must be a name or a callable str -> list[str], got {type(tokenizer).__name__}")
