@@ -8,6 +8,7 @@ the first time ``stemmer=True`` is used, and memoized per distinct word.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from typing import Callable, List, Union
 
@@ -57,7 +58,64 @@ def whitespace_tokenize(text: str) -> list[str]:
     return check_text(text).split()
 
 
-_NAMED = {"default": tokenize, "whitespace": whitespace_tokenize}
+# Scripts written without spaces between words: each character (with its combining marks) is one token.
+_UNSEGMENTED = (
+    (0x0E00, 0x0EFF),    # Thai, Lao
+    (0x1000, 0x109F),    # Myanmar
+    (0x1780, 0x17FF),    # Khmer
+    (0x2E80, 0x2FDF),    # CJK radicals, Kangxi radicals
+    (0x3005, 0x3007),    # 々 〆 〇
+    (0x3040, 0x30FF),    # Hiragana, Katakana
+    (0x3100, 0x312F),    # Bopomofo
+    (0x31F0, 0x31FF),    # Katakana phonetic extensions
+    (0x3400, 0x4DBF),    # CJK Extension A
+    (0x4E00, 0x9FFF),    # CJK Unified Ideographs
+    (0xF900, 0xFAFF),    # CJK Compatibility Ideographs
+    (0x20000, 0x3134F),  # CJK Extensions B-H, Compatibility Supplement
+)
+
+
+def _unsegmented(ch: str) -> bool:
+    code = ord(ch)
+    return any(lo <= code <= hi for lo, hi in _UNSEGMENTED)
+
+
+def unicode_tokenize(text: str) -> list[str]:
+    """Tokens of any script: NFKC, Unicode case folding, runs of letters/digits/combining marks; characters of
+    scripts written without spaces (CJK, kana, Thai, Lao, Khmer, Myanmar) are single tokens.
+
+    Beyond the anchors: rouge-score's tokenizer deletes every non-ASCII letter, so Chinese, Thai or Arabic text
+    scores 0 and accented words are cut (``café`` -> ``caf``); here ``café`` stays ``café`` and ``北京欢迎你`` is five
+    tokens. Punctuation and symbols separate tokens and are dropped.
+    """
+    check_text(text)
+    tokens: list[str] = []
+    word = ""          # the letter/digit run being built
+    can_attach = False  # whether a combining mark here belongs to the previous token
+    for ch in unicodedata.normalize("NFKC", text).casefold():
+        kind = unicodedata.category(ch)[0]
+        if kind == "M":  # a vowel sign, virama or accent belongs to what it follows
+            if word:
+                word += ch
+            elif can_attach:
+                tokens[-1] += ch
+            continue
+        if word and (kind not in "LN" or _unsegmented(ch)):
+            tokens.append(word)
+            word = ""
+        if kind in "LN" and _unsegmented(ch):
+            tokens.append(ch)
+            can_attach = True
+        elif kind in "LN":
+            word += ch
+        else:
+            can_attach = False
+    if word:
+        tokens.append(word)
+    return tokens
+
+
+_NAMED = {"default": tokenize, "whitespace": whitespace_tokenize, "unicode": unicode_tokenize}
 
 
 def resolve_tokenizer(tokenizer: TokenizerSpec, stemmer: bool) -> Tokenizer:
