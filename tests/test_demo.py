@@ -18,3 +18,13 @@ def test_demo_table_matches_rouge_score(capsys):
         f = 100 * sum(s[key].fmeasure for s in scores) / len(scores)
         row = next(line for line in out.splitlines() if line.startswith(name + " "))
         assert row.split()[-1] == f"{f:.2f}"
+
+
+def test_demo_reports_sacrebleu_bleu(capsys):
+    sacrebleu = pytest.importorskip("sacrebleu")
+    demo.main([])
+    out = capsys.readouterr().out
+    references, candidates = demo.load(demo.DEFAULT)
+    streams = [[r[k] for r in references] for k in range(2)]
+    expected = sacrebleu.corpus_bleu(candidates, streams)
+    assert f"BLEU = {expected.score:.2f} " in out

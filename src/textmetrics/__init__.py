@@ -7,6 +7,9 @@ Reference first, candidate second::
     Score(precision=0.6, recall=0.5, fmeasure=0.5454545454545454)
 """
 from ._version import __version__
+from .bleu_tokenizers import bleu_tokenize
+from .metrics.bleu import (BleuScore, bleu, bleu_from_statistics, bleu_statistics, nltk_bleu, nltk_sentence_bleu,
+                           sentence_bleu)
 from .metrics.rouge import lcs_length, rouge_l, rouge_lsum, rouge_n, rouge_s, rouge_su, rouge_w
 from .scoring import Score
 from .tokenizers import tokenize
@@ -22,4 +25,12 @@ __all__ = [
     "rouge_w",
     "rouge_s",
     "rouge_su",
+    "BleuScore",
+    "bleu",
+    "sentence_bleu",
+    "bleu_statistics",
+    "bleu_from_statistics",
+    "bleu_tokenize",
+    "nltk_bleu",
+    "nltk_sentence_bleu",
 ]

@@ -50,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"DialogSum: summary1 of {len(candidates)} test dialogues scored against summary2 and summary3")
     print("(multi-reference: best F per metric, Porter stemming; mean over dialogues, in percent)\n")
     print(table(references, candidates))
+    score = tm.bleu(references, candidates)
+    print(f"\n{score}\n{score.signature}")
     print(f"\n{time.perf_counter() - start:.2f} s including Numba compilation (cached after the first run).")
     print("Data: DialogSum (Chen et al., 2021), CC BY-NC-SA 4.0; see data/dialogsum-summaries/README.md.")
     return 0

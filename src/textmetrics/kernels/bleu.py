@@ -18,7 +18,7 @@ candidate ids of min(candidate count, maximum reference count).
 """
 from __future__ import annotations
 
-from typing import Hashable, Sequence
+from collections.abc import Hashable, Sequence
 
 import numpy as np
 from numba import njit
@@ -148,7 +148,7 @@ def pack(hypotheses: Sequence[Sequence[Hashable]], references: Sequence[Sequence
     flat: list = []
     lengths: list[int] = []
     group_sizes: list[int] = []
-    for hypothesis, refs in zip(hypotheses, references):
+    for hypothesis, refs in zip(hypotheses, references, strict=True):
         if len(refs) == 0:
             raise ValueError("a segment needs at least one reference")
         for sentence in (hypothesis, *refs):

@@ -260,3 +260,19 @@ def lcs_length(a: Sequence[Hashable], b: Sequence[Hashable], *, backend: str = "
         return reference.lcs_length(list(a), list(b))
     ids_a, ids_b = encode_pair(a, b)
     return int(kernels.lcs_length(ids_a, ids_b))
+
+
+def rouge_signature(metrics: Sequence[str], *, tokenizer: TokenizerSpec = "default", stemmer: bool = False,
+                    multi_ref: str = "best", alpha: float = 0.5, n_bootstrap: Optional[int] = None,
+                    seed: Optional[int] = None) -> str:
+    """A sacrebleu-style record of every setting that changes a ROUGE number, e.g.
+    ``rouge1+rougeL|tok:default|stem:yes|ref:best|alpha:0.5|version:0.1.0``."""
+    from .._version import __version__
+
+    tok = tokenizer if isinstance(tokenizer, str) else "custom"
+    parts = ["+".join(metrics), f"tok:{tok}", f"stem:{'yes' if stemmer else 'no'}", f"ref:{multi_ref}",
+             f"alpha:{alpha:g}"]
+    if n_bootstrap:
+        parts += [f"bs:{n_bootstrap}", f"rs:{'none' if seed is None else seed}"]
+    parts.append(f"version:{__version__}")
+    return "|".join(parts)

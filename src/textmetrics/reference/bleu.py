@@ -17,7 +17,7 @@ One segment's statistics are the integers ``[hyp_len, closest_ref_len, matches_1
 from __future__ import annotations
 
 from collections import Counter
-from typing import Hashable, Sequence
+from collections.abc import Hashable, Sequence
 
 import numpy as np
 
@@ -72,5 +72,5 @@ def corpus_statistics(hypotheses: Sequence[Tokens], references: Sequence[Sequenc
     """
     if len(hypotheses) != len(references):
         raise ValueError(f"{len(hypotheses)} hypotheses but {len(references)} reference groups")
-    rows = [segment_statistics(h, r, max_order) for h, r in zip(hypotheses, references)]
+    rows = [segment_statistics(h, r, max_order) for h, r in zip(hypotheses, references, strict=True)]
     return np.array(rows, dtype=np.int64).reshape(len(rows), 2 + 2 * max_order)

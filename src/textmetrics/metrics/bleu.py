@@ -1,0 +1,565 @@
+"""BLEU (Papineni et al., 2002): corpus and sentence BLEU as sacrebleu 2.6.0 computes them, plus NLTK 3.10.4's.
+
+Layout: reference first, per segment. ``references[i]`` holds the reference(s) of ``candidates[i]`` (a string or a
+list of strings; the number may vary between segments). sacrebleu takes the transpose (one stream per reference,
+``None`` for a missing one); ``bleu(refs, cands)`` equals ``sacrebleu.corpus_bleu(cands, streams)`` when
+``streams[k][i]`` is ``refs[i][k]`` (or ``None``).
+
+Pipeline (statistics first):
+
+1. each line is lowercased if ``lowercase`` (full Unicode ``str.lower``), ``rstrip()``-ed, tokenized by
+   ``textmetrics.bleu_tokenizers.bleu_tokenize`` and split on whitespace (sacrebleu's ``_preprocess_segment``);
+2. each segment becomes the integers ``[hyp_len, closest_ref_len, matches_1..N, totals_1..N]``
+   (``bleu_statistics``; columns in that order, N = ``max_order``): clipped n-gram matches against the per-n-gram
+   maximum count over the segment's references, the number of candidate n-grams, and the length of the reference
+   closest in length to the candidate (the shorter on ties);
+3. a corpus is the column sum, scored by ``bleu_from_statistics``. Shards can be scored by summing their
+   statistics, and ``bleu`` is exactly ``bleu_from_statistics(bleu_statistics(...))``.
+
+Score (sacrebleu's ``BLEU.compute_bleu``, same float operations in the same order, so results are bit-identical):
+``BP = exp(1 - ref_len / sys_len)`` when ``sys_len < ref_len`` (0 when ``sys_len == 0``), else 1; precisions in
+percent; ``score = BP * exp(sum(log p_n) / N)`` with ``log 0`` floored to -9999999999. No match of any order gives
+0.0 whatever the smoothing. Smoothing of orders without a match: ``"exp"`` (default, mteval/NIST: the k-th such
+order gets ``100 / (2**k * total)``), ``"floor"`` (``100 * smooth_value / total``, default 0.1), ``"add-k"``
+(``smooth_value``, default 1, added to the matches *and* totals of every order >= 2, visible in the returned
+``counts``/``totals``), ``"none"``. ``effective_order`` uses only the leading orders whose *totals* are non-zero
+(the candidate is shorter than N), not those without matches. A perfect match scores 100.00000000000004, as in
+sacrebleu. Inputs are never modified (sacrebleu's add-k modifies the caller's lists; we copy).
+
+NLTK (``nltk_bleu``, ``nltk_sentence_bleu``): ``nltk.translate.bleu_score.corpus_bleu``/``sentence_bleu`` with
+``SmoothingFunction().method0`` .. ``method7``, on the 0-1 scale, from pre-tokenized input (token lists; NLTK
+does no tokenization, and a plain string would silently become a list of characters, so we refuse strings).
+NLTK's statistics are ours with one change: each segment's denominator is ``max(1, totals_n)``. Its score is
+``BP * exp(fsum(w_n * log p_n for p_n > 0))`` with exact ``Fraction`` precisions. To be bit-identical we redo
+its arithmetic in its order and with its types (exact rationals where NLTK has a ``Fraction``, floats where it
+has a float; a ``Fraction`` meeting a float is rounded to the nearest float first, as Python does). Quirks
+reproduced, all of NLTK 3.10.4:
+
+* no unigram match in the whole corpus gives 0 before any smoothing (NLTK returns the *int* 0; we return 0.0,
+  which compares equal);
+* at corpus level the smoothing function sees only the LAST segment's references and hypothesis, with the
+  corpus hypothesis length as ``hyp_len`` (nltk PR #3903): method4/7 use ``ln(corpus hyp length)``, method5/7
+  take their extra order from the last segment, method6 counts the last hypothesis's n-grams;
+* orders still at zero after smoothing are *dropped* from the weighted sum (``if p_n > 0``), not scored as
+  log 0: e.g. method4 leaves zero orders alone when the hypothesis length is 1;
+* method0 (default): a zero order becomes ``sys.float_info.min`` (NLTK also warns), so the score is a tiny
+  positive number such as 1e-78, not 0;
+* method1: zero orders become ``(0 + epsilon) / den``;
+* method2: *every* order >= 2 becomes ``(num + 1) / (den + 1)`` (Lin & Och 2004), whether zero or not;
+* method3: the k-th zero order becomes ``1 / (2**k * den)`` with ``den`` the unreduced denominator;
+* method4: if the corpus hypothesis length ``L > 1``, the k-th zero order becomes
+  ``1 / (2**k * k_param / ln(L)) / den``;
+* method5: with ``m_0 = p_1 + 1``, ``p_n <- (m_{n-1} + p_n + p_{n+1}) / 3`` in sequence, where ``p_{n+1}`` is
+  the *unsmoothed* next order and the order past the last is the last segment's 5-gram precision, whatever N
+  (``max(1, ...)`` denominator);
+* method6: NLTK asserts a non-zero corpus *trigram* precision (its message says bigrams) and needs N >= 3;
+  we raise ``ValueError`` where NLTK raises ``AssertionError``/``IndexError``. For n >= 3,
+  ``p_n <- (num_n + alpha * p_{n-1}**2 / p_{n-2}) / (l_n + alpha)`` with already-smoothed ``p_{n-1}, p_{n-2}``
+  and ``l_n`` the number of n-grams of the last hypothesis (so it can exceed 1 at corpus level);
+* method7: method4, then method5;
+* brevity penalty: 1 when ``c > r``, otherwise ``exp(1 - r / c)`` (1.0 when equal);
+* ``auto_reweigh`` (off by default, as in NLTK) only acts when the corpus hypothesis length is below 4 and
+  ``weights == (0.25, 0.25, 0.25, 0.25)`` (a tuple; a list never compares equal): the weights become
+  ``(1 / L,) * L``.
+"""
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+from .._version import __version__
+from ..bleu_tokenizers import bleu_tokenize, check_bleu_tokenizer
+from ..kernels import bleu as kernels
+from ..reference import bleu as reference
+from ..tokenizers import check_text
+
+References = str | Sequence[str]
+
+BACKENDS = ("numba", "python")
+SMOOTH_DEFAULTS = {"none": None, "floor": 0.1, "add-k": 1, "exp": None}
+NLTK_SMOOTHING = tuple(f"method{i}" for i in range(8))
+_LOG_ZERO = -9999999999.0  # sacrebleu's floor for log(0.0)
+
+
+@dataclass(frozen=True)
+class BleuScore:
+    """A BLEU score and the numbers it was computed from (sacrebleu's ``BLEUScore`` fields).
+
+    Attributes:
+        score: BLEU on the 0-100 scale.
+        counts: clipped n-gram matches per order (with ``add-k`` smoothing: plus k for orders >= 2).
+        totals: candidate n-grams per order (with ``add-k``: plus k for orders >= 2).
+        precisions: n-gram precisions in percent, after smoothing (0.0 for orders not used).
+        bp: brevity penalty.
+        sys_len: candidate length (summed over the corpus).
+        ref_len: closest reference length (summed over the corpus).
+        signature: sacrebleu-style reproducibility signature.
+    """
+
+    score: float
+    counts: tuple
+    totals: tuple
+    precisions: tuple
+    bp: float
+    sys_len: int
+    ref_len: int
+    signature: str = ""
+
+    @property
+    def ratio(self) -> float:
+        """``sys_len / ref_len`` (0 when ``ref_len`` is 0)."""
+        return self.sys_len / self.ref_len if self.ref_len else 0.0
+
+    def __str__(self) -> str:
+        precisions = "/".join(f"{p:.1f}" for p in self.precisions)
+        return (f"BLEU = {self.score:.2f} {precisions} (BP = {self.bp:.3f} ratio = {self.ratio:.3f} "
+                f"hyp_len = {self.sys_len:d} ref_len = {self.ref_len:d})")
+
+
+# ---------------------------------------------------------------------------------------------- validation
+
+def _check_choice(name: str, value, choices) -> str:
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"unknown {name} {value!r}; choose one of {list(choices)}")
+    return value
+
+
+def _check_bool(name: str, value) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be bool, got {type(value).__name__}")
+    return bool(value)
+
+
+def _check_max_order(max_order) -> int:
+    if isinstance(max_order, bool) or not isinstance(max_order, (int, np.integer)):
+        raise TypeError(f"max_order must be an int, got {type(max_order).__name__}")
+    if max_order < 1:
+        raise ValueError(f"max_order must be >= 1, got {max_order}")
+    return int(max_order)
+
+
+def _check_smoothing(smooth, smooth_value):
+    if smooth in NLTK_SMOOTHING:
+        raise ValueError(f"smooth={smooth!r} is NLTK's; NLTK's BLEU has its own formula and scale: use "
+                         f"nltk_bleu/nltk_sentence_bleu (token lists) with smoothing={smooth!r}")
+    _check_choice("smooth", smooth, SMOOTH_DEFAULTS)
+    default = SMOOTH_DEFAULTS[smooth]
+    if default is None:
+        if smooth_value is not None:
+            raise ValueError(f"smooth_value applies to 'floor' and 'add-k' only, not to {smooth!r}")
+        return None
+    if smooth_value is None:
+        return default
+    if isinstance(smooth_value, bool) or not isinstance(smooth_value, (int, float)):
+        raise TypeError(f"smooth_value must be a number, got {type(smooth_value).__name__}")
+    if not smooth_value >= 0:
+        raise ValueError(f"smooth_value must be >= 0, got {smooth_value!r}")
+    return smooth_value
+
+
+def _check_references(refs, what: str) -> list[str]:
+    if isinstance(refs, str):
+        return [refs]
+    if refs is None or isinstance(refs, (bytes, bytearray)) or not hasattr(refs, "__iter__"):
+        raise TypeError(f"{what} must be a str or a list of str, got {type(refs).__name__}")
+    refs = list(refs)
+    if not refs:
+        raise ValueError(f"{what} is empty: every candidate needs at least one reference")
+    for k, ref in enumerate(refs):
+        check_text(ref, f"{what}[{k}]")
+    return refs
+
+
+def _check_corpus(references, candidates) -> tuple[list[list[str]], list[str]]:
+    for name, value in (("candidates", candidates), ("references", references)):
+        if isinstance(value, (str, bytes)) or value is None or not hasattr(value, "__iter__"):
+            raise TypeError(f"{name} must be a list with one entry per segment, got {type(value).__name__} "
+                            "(use sentence_bleu for a single candidate)")
+    candidates = list(candidates)
+    references = list(references)
+    if len(references) != len(candidates):
+        raise ValueError(f"{len(candidates)} candidates but {len(references)} reference entries: references[i] "
+                         "must hold the reference(s) of candidates[i]")
+    for i, candidate in enumerate(candidates):
+        check_text(candidate, f"candidates[{i}]")
+    return [_check_references(r, f"references[{i}]") for i, r in enumerate(references)], candidates
+
+
+def _nrefs(references: list[list]) -> int | str:
+    counts = {len(r) for r in references}
+    return counts.pop() if len(counts) == 1 else "var"
+
+
+# ----------------------------------------------------------------------------------------- statistics
+
+def _preprocess(text: str, tokenizer: str, lowercase: bool) -> list[str]:
+    if lowercase:
+        text = text.lower()
+    return bleu_tokenize(text.rstrip(), tokenizer).split()
+
+
+def _statistics(hypotheses, references, max_order: int, backend: str) -> np.ndarray:
+    module = kernels if backend == "numba" else reference
+    return module.corpus_statistics(hypotheses, references, max_order)
+
+
+def _text_statistics(references: list[list[str]], candidates: list[str], max_order: int, tokenizer: str,
+                     lowercase: bool, backend: str) -> np.ndarray:
+    hypotheses = [_preprocess(c, tokenizer, lowercase) for c in candidates]
+    tokenized = [[_preprocess(r, tokenizer, lowercase) for r in refs] for refs in references]
+    return _statistics(hypotheses, tokenized, max_order, backend)
+
+
+def bleu_statistics(references: Sequence[References], candidates: Sequence[str], *, max_order: int = 4,
+                    tokenizer: str = "13a", lowercase: bool = False, backend: str = "numba") -> np.ndarray:
+    """Per-segment BLEU sufficient statistics (sacrebleu's ``_extract_corpus_statistics``).
+
+    Args:
+        references: ``references[i]`` is the reference (str) or references (list of str) of ``candidates[i]``.
+        candidates: one string per segment.
+        max_order: highest n-gram order N.
+        tokenizer: ``"13a"``, ``"intl"``, ``"char"``, ``"zh"`` or ``"none"``.
+        lowercase: lowercase before tokenizing.
+        backend: ``"numba"`` (compiled kernel) or ``"python"`` (reference implementation); same integers.
+
+    Returns:
+        int64 array of shape ``(n_segments, 2 + 2 * N)``; row i is
+        ``[hyp_len, closest_ref_len, matches_1, ..., matches_N, totals_1, ..., totals_N]``.
+
+    Raises:
+        TypeError: non-str candidate or reference.
+        ValueError: lengths differ, a segment without references, bad option.
+    """
+    max_order = _check_max_order(max_order)
+    check_bleu_tokenizer(tokenizer)
+    lowercase = _check_bool("lowercase", lowercase)
+    _check_choice("backend", backend, BACKENDS)
+    references, candidates = _check_corpus(references, candidates)
+    return _text_statistics(references, candidates, max_order, tokenizer, lowercase, backend)
+
+
+# ----------------------------------------------------------------------------------- statistics -> score
+
+def _sacrebleu_score(correct: list, total: list, sys_len: int, ref_len: int, smooth: str, smooth_value,
+                     effective_order: bool):
+    """sacrebleu's ``compute_bleu`` on summed statistics: (score, counts, totals, precisions, bp)."""
+    max_order = len(correct)
+    correct, total = list(correct), list(total)
+    if sys_len < ref_len:
+        bp = math.exp(1 - ref_len / sys_len) if sys_len > 0 else 0.0
+    else:
+        bp = 1.0
+    precisions = [0.0] * max_order
+    if not any(correct):
+        return 0.0, correct, total, precisions, bp
+
+    exp_denominator = 1.0  # "exp": 2**k for the k-th order without a match
+    used_orders = max_order
+    for i in range(max_order):
+        if smooth == "add-k" and i > 0:
+            correct[i] += smooth_value
+            total[i] += smooth_value
+        if total[i] == 0:
+            break
+        if effective_order:
+            used_orders = i + 1
+        if correct[i] != 0:
+            precisions[i] = 100.0 * correct[i] / total[i]
+        elif smooth == "exp":
+            exp_denominator *= 2
+            precisions[i] = 100.0 / (exp_denominator * total[i])
+        elif smooth == "floor":
+            precisions[i] = 100.0 * smooth_value / total[i]
+    log_sum = sum(math.log(p) if p != 0.0 else _LOG_ZERO for p in precisions[:used_orders])
+    return bp * math.exp(log_sum / used_orders), correct, total, precisions, bp
+
+
+def _signature(nrefs, lowercase, effective_order, tokenizer, smooth, smooth_value) -> str:
+    parts = []
+    if nrefs is not None:
+        parts.append(f"nrefs:{nrefs}")
+    if lowercase is not None:
+        parts.append(f"case:{'lc' if lowercase else 'mixed'}")
+    parts.append(f"eff:{'yes' if effective_order else 'no'}")
+    if tokenizer is not None:
+        parts.append(f"tok:{tokenizer}")
+    parts.append(f"smooth:{smooth}" + ("" if smooth_value is None else f"[{smooth_value:.2f}]"))
+    parts.append(f"version:textmetrics-{__version__}")
+    return "|".join(parts)
+
+
+def bleu_from_statistics(statistics, *, max_order: int | None = None, smooth: str = "exp",
+                         smooth_value: float | None = None, effective_order: bool = False,
+                         nrefs: int | str | None = None, tokenizer: str | None = None,
+                         lowercase: bool | None = None) -> BleuScore:
+    """Score summed BLEU statistics (sacrebleu's ``BLEU.compute_bleu``).
+
+    Args:
+        statistics: one vector ``[sys_len, ref_len, matches_1..N, totals_1..N]`` (already summed), or a 2-D array
+            of per-segment rows (``bleu_statistics`` output, or several shards stacked), which is summed.
+        max_order: N; inferred from the vector length when None, checked against it otherwise.
+        smooth: ``"exp"`` (default), ``"floor"``, ``"add-k"`` or ``"none"``.
+        smooth_value: floor value (default 0.1) or k (default 1); only for ``"floor"`` and ``"add-k"``.
+        effective_order: use only the leading orders with non-zero totals.
+        nrefs, tokenizer, lowercase: only fill in the signature (fields left None are omitted).
+
+    Returns:
+        BleuScore.
+
+    Raises:
+        ValueError: malformed statistics or options.
+    """
+    smooth_value = _check_smoothing(smooth, smooth_value)
+    effective_order = _check_bool("effective_order", effective_order)
+    stats = np.asarray(statistics)
+    if stats.dtype == object or not (np.issubdtype(stats.dtype, np.integer) or stats.size == 0):
+        raise TypeError(f"statistics must be integers, got dtype {stats.dtype}")
+    if stats.ndim == 2:
+        stats = stats.sum(axis=0, dtype=np.int64) if stats.shape[0] else np.zeros(stats.shape[1], np.int64)
+    if stats.ndim != 1 or stats.size < 4 or stats.size % 2:
+        raise ValueError(f"statistics must have 2 + 2 * max_order columns, got shape {np.shape(statistics)}")
+    inferred = (stats.size - 2) // 2
+    if max_order is not None and _check_max_order(max_order) != inferred:
+        raise ValueError(f"max_order={max_order} but the statistics have {stats.size} columns (max_order "
+                         f"{inferred})")
+    if np.any(stats < 0):
+        raise ValueError("statistics must be non-negative")
+    values = [int(x) for x in stats]
+    score, counts, totals, precisions, bp = _sacrebleu_score(
+        values[2:2 + inferred], values[2 + inferred:], values[0], values[1], smooth, smooth_value, effective_order)
+    if tokenizer is not None:
+        check_bleu_tokenizer(tokenizer)
+    signature = _signature(nrefs, lowercase, effective_order, tokenizer, smooth, smooth_value)
+    return BleuScore(score, tuple(counts), tuple(totals), tuple(precisions), bp, values[0], values[1], signature)
+
+
+def bleu(references: Sequence[References], candidates: Sequence[str], *, max_order: int = 4, smooth: str = "exp",
+         smooth_value: float | None = None, tokenizer: str = "13a", lowercase: bool = False,
+         effective_order: bool = False, backend: str = "numba") -> BleuScore:
+    """Corpus BLEU, bit-identical to sacrebleu 2.6.0's ``corpus_bleu`` (``BLEU(max_ngram_order=...)``).
+
+    Args:
+        references: ``references[i]`` is the reference (str) or references (list of str) of ``candidates[i]``;
+            the number of references may vary per segment.
+        candidates: one string per segment.
+        max_order: highest n-gram order N.
+        smooth: ``"exp"`` (default), ``"floor"``, ``"add-k"`` or ``"none"`` (NLTK's methods: ``nltk_bleu``).
+        smooth_value: floor value (default 0.1) or k (default 1); only for ``"floor"`` and ``"add-k"``.
+        tokenizer: ``"13a"`` (default), ``"intl"``, ``"char"``, ``"zh"`` or ``"none"``.
+        lowercase: case-insensitive BLEU.
+        effective_order: use only the leading orders with non-zero totals (off for corpus BLEU, as in sacrebleu).
+        backend: ``"numba"`` or ``"python"``.
+
+    Returns:
+        BleuScore (score on the 0-100 scale).
+
+    Raises:
+        TypeError: non-str candidate or reference.
+        ValueError: lengths differ, a segment without references, bad option.
+
+    Example:
+        >>> refs = [["The cat is on the mat.", "There is a cat on the mat."]]
+        >>> print(bleu(refs, ["There is a cat on the mat."]).score)
+        100.00000000000004
+    """
+    max_order = _check_max_order(max_order)
+    smooth_value = _check_smoothing(smooth, smooth_value)
+    effective_order = _check_bool("effective_order", effective_order)
+    check_bleu_tokenizer(tokenizer)
+    lowercase = _check_bool("lowercase", lowercase)
+    _check_choice("backend", backend, BACKENDS)
+    references, candidates = _check_corpus(references, candidates)
+    if not candidates:
+        raise ValueError("the corpus is empty: give at least one candidate")
+    stats = _text_statistics(references, candidates, max_order, tokenizer, lowercase, backend)
+    return bleu_from_statistics(stats, max_order=max_order, smooth=smooth, smooth_value=smooth_value,
+                                effective_order=effective_order, nrefs=_nrefs(references), tokenizer=tokenizer,
+                                lowercase=lowercase)
+
+
+def sentence_bleu(references: References, candidate: str, *, max_order: int = 4, smooth: str = "exp",
+                  smooth_value: float | None = None, tokenizer: str = "13a", lowercase: bool = False,
+                  effective_order: bool = True, backend: str = "numba") -> BleuScore:
+    """BLEU of one candidate, bit-identical to sacrebleu 2.6.0's ``sentence_bleu`` (effective order on).
+
+    Args:
+        references: the reference (str) or references (list of str).
+        candidate: the candidate string.
+        max_order, smooth, smooth_value, tokenizer, lowercase, effective_order, backend: as in ``bleu``.
+
+    Returns:
+        BleuScore.
+
+    Example:
+        >>> round(sentence_bleu("The cat is on the mat.", "The cat and the dog.").score, 2)
+        16.34
+    """
+    check_text(candidate, "candidate")
+    references = _check_references(references, "references")
+    return bleu([references], [candidate], max_order=max_order, smooth=smooth, smooth_value=smooth_value,
+                tokenizer=tokenizer, lowercase=lowercase, effective_order=effective_order, backend=backend)
+
+
+# ---------------------------------------------------------------------------------------------- NLTK mode
+
+def _check_token_list(tokens, what: str) -> list:
+    if isinstance(tokens, (str, bytes)) or tokens is None or not hasattr(tokens, "__iter__"):
+        raise TypeError(f"{what} must be a list of tokens (e.g. text.split()), got {type(tokens).__name__}")
+    return list(tokens)
+
+
+def _check_nltk_corpus(references, hypotheses):
+    for name, value in (("hypotheses", hypotheses), ("references", references)):
+        if isinstance(value, (str, bytes)) or value is None or not hasattr(value, "__iter__"):
+            raise TypeError(f"{name} must be a list with one entry per segment, got {type(value).__name__}")
+    hypotheses = [_check_token_list(h, f"hypotheses[{i}]") for i, h in enumerate(hypotheses)]
+    references = list(references)
+    if len(references) != len(hypotheses):
+        raise ValueError(f"{len(hypotheses)} hypotheses but {len(references)} reference entries: references[i] "
+                         "must hold the tokenized reference(s) of hypotheses[i]")
+    if not hypotheses:
+        raise ValueError("the corpus is empty")
+    out = []
+    for i, refs in enumerate(references):
+        if isinstance(refs, (str, bytes)) or refs is None or not hasattr(refs, "__iter__"):
+            raise TypeError(f"references[{i}] must be a list of token lists, got {type(refs).__name__}")
+        refs = [_check_token_list(r, f"references[{i}][{k}]") for k, r in enumerate(refs)]
+        if not refs:
+            raise ValueError(f"references[{i}] is empty: every hypothesis needs at least one reference")
+        out.append(refs)
+    return out, hypotheses
+
+
+def _check_weights(weights) -> tuple:
+    if isinstance(weights, (str, bytes)) or not hasattr(weights, "__len__") or len(weights) == 0:
+        raise ValueError(f"weights must be a non-empty sequence of numbers, one per n-gram order, got {weights!r}")
+    for w in weights:
+        if isinstance(w, bool) or not isinstance(w, (int, float)):
+            raise TypeError(f"weights must be numbers, got {type(w).__name__}")
+    return weights
+
+
+def _nltk_smooth(method: str, num: list, den: list, hyp_lengths: int, last_hyp_len: int, last_num5: int,
+                 last_den5: int, epsilon, alpha, k) -> list:
+    """NLTK's ``SmoothingFunction().<method>`` on the corpus precisions num[i] / den[i] (i = order - 1).
+
+    Values are ``Fraction`` where NLTK keeps a ``Fraction`` and float where NLTK produces a float.
+    """
+    p = [Fraction(a, b) for a, b in zip(num, den, strict=True)]
+    if method == "method0":
+        return [p[i] if num[i] != 0 else sys.float_info.min for i in range(len(p))]
+    if method == "method1":
+        return [p[i] if num[i] != 0 else (num[i] + epsilon) / den[i] for i in range(len(p))]
+    if method == "method2":
+        return [p[0]] + [Fraction(num[i] + 1, den[i] + 1) for i in range(1, len(p))]
+    if method == "method3":
+        halvings = 1
+        for i in range(len(p)):
+            if num[i] == 0:
+                p[i] = 1 / (2**halvings * den[i])
+                halvings += 1
+        return p
+    if method in ("method4", "method7"):
+        # hyp_lengths > 0 here: the corpus has a unigram match.
+        halvings = 1
+        for i in range(len(p)):
+            if num[i] == 0 and hyp_lengths > 1:
+                p[i] = 1 / (2**halvings * k / math.log(hyp_lengths)) / den[i]
+                halvings += 1
+        if method == "method4":
+            return p
+    if method in ("method5", "method7"):
+        unsmoothed_next = p[1:] + [Fraction(last_num5, last_den5)]
+        previous = p[0] + 1
+        for i in range(len(p)):
+            p[i] = (previous + p[i] + unsmoothed_next[i]) / 3
+            previous = p[i]
+        return p
+    if method == "method6":
+        if len(p) < 3:
+            raise ValueError("NLTK's method6 needs at least 3 n-gram orders (NLTK raises IndexError)")
+        if num[2] == 0:
+            raise ValueError("NLTK's method6 needs a non-zero trigram precision (NLTK raises AssertionError)")
+        for i in range(2, len(p)):
+            prior = 0 if p[i - 2] == 0 else p[i - 1] ** 2 / p[i - 2]
+            n_grams = max(0, last_hyp_len - i)
+            p[i] = (num[i] + alpha * prior) / (n_grams + alpha)
+        return p
+    raise ValueError(f"unknown NLTK smoothing {method!r}; choose one of {list(NLTK_SMOOTHING)}")
+
+
+def nltk_bleu(references: Sequence[Sequence[Sequence[Hashable]]], hypotheses: Sequence[Sequence[Hashable]], *,
+              weights: Sequence[float] = (0.25, 0.25, 0.25, 0.25), smoothing: str = "method0",
+              epsilon: float = 0.1, alpha: float = 5, k: float = 5, auto_reweigh: bool = False,
+              backend: str = "numba") -> float:
+    """Corpus BLEU exactly as NLTK 3.10.4's ``corpus_bleu`` computes it (0-1 scale), quirks included.
+
+    Args:
+        references: ``references[i]`` is the list of tokenized references (token lists) of ``hypotheses[i]``.
+        hypotheses: one token list per segment (tokens: any hashable; NLTK does no tokenization).
+        weights: one weight per n-gram order; its length sets N.
+        smoothing: ``"method0"`` (NLTK's default) .. ``"method7"`` (Chen & Cherry 2014).
+        epsilon, alpha, k: ``SmoothingFunction(epsilon, alpha, k)``'s parameters (methods 1, 6, 4/7).
+        auto_reweigh: NLTK's ``auto_reweigh``.
+        backend: ``"numba"`` or ``"python"`` for the n-gram statistics.
+
+    Returns:
+        The score as a float (0.0 where NLTK returns the int 0).
+
+    Raises:
+        TypeError: a hypothesis or reference that is a string rather than a token list.
+        ValueError: lengths differ, empty corpus, a segment without references, method6 preconditions.
+    """
+    _check_choice("smoothing", smoothing, NLTK_SMOOTHING)
+    _check_choice("backend", backend, BACKENDS)
+    auto_reweigh = _check_bool("auto_reweigh", auto_reweigh)
+    weights = _check_weights(weights)
+    references, hypotheses = _check_nltk_corpus(references, hypotheses)
+    max_order = len(weights)
+    stats = _statistics(hypotheses, references, max_order, backend)
+    hyp_lengths = int(stats[:, 0].sum())
+    ref_lengths = int(stats[:, 1].sum())
+    num = [int(x) for x in stats[:, 2:2 + max_order].sum(axis=0)]
+    den = [int(x) for x in np.maximum(stats[:, 2 + max_order:], 1).sum(axis=0)]
+
+    if hyp_lengths > ref_lengths:
+        bp = 1
+    elif hyp_lengths == 0:
+        bp = 0
+    else:
+        bp = math.exp(1 - ref_lengths / hyp_lengths)
+    if num[0] == 0:
+        return 0.0
+
+    last_num5 = last_den5 = 1
+    if smoothing in ("method5", "method7"):
+        last = _statistics(hypotheses[-1:], references[-1:], 5, backend)[0]
+        last_num5, last_den5 = int(last[2 + 4]), max(1, int(last[2 + 5 + 4]))
+    p = _nltk_smooth(smoothing, num, den, hyp_lengths, len(hypotheses[-1]), last_num5, last_den5, epsilon, alpha, k)
+
+    if auto_reweigh and hyp_lengths < 4 and weights == (0.25, 0.25, 0.25, 0.25):
+        weights = (1 / hyp_lengths,) * hyp_lengths
+    log_sum = math.fsum(w * math.log(p_n) for w, p_n in zip(weights, p, strict=False) if p_n > 0)
+    return float(bp * math.exp(log_sum))
+
+
+def nltk_sentence_bleu(references: Sequence[Sequence[Hashable]], hypothesis: Sequence[Hashable], *,
+                       weights: Sequence[float] = (0.25, 0.25, 0.25, 0.25), smoothing: str = "method0",
+                       epsilon: float = 0.1, alpha: float = 5, k: float = 5, auto_reweigh: bool = False,
+                       backend: str = "numba") -> float:
+    """NLTK 3.10.4's ``sentence_bleu`` (a corpus of one segment); arguments as in ``nltk_bleu``.
+
+    Example:
+        >>> refs = ["the cat is on the mat".split(), "there is a cat on the mat".split()]
+        >>> round(nltk_sentence_bleu(refs, "the cat and the dog".split(), smoothing="method1"), 4)
+        0.1029
+    """
+    if isinstance(references, (str, bytes)) or references is None or not hasattr(references, "__iter__"):
+        raise TypeError(f"references must be a list of token lists, got {type(references).__name__}")
+    return nltk_bleu([references], [hypothesis], weights=weights, smoothing=smoothing, epsilon=epsilon,
+                     alpha=alpha, k=k, auto_reweigh=auto_reweigh, backend=backend)
