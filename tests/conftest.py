@@ -3,22 +3,12 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
 
 import pytest
 
+from shared_data import shared_path
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
-
-REPO = Path(__file__).resolve().parents[1]
-SHARED = (REPO / ".." / "shared").resolve()
-
-
-def shared_path(*parts: str) -> Path:
-    """A path under ../shared, or skip the test (with the reason) when it is absent."""
-    path = SHARED.joinpath(*parts)
-    if not path.exists():
-        pytest.skip(f"{path} not found: the shared data folder is not present in this checkout")
-    return path
 
 
 @pytest.fixture(scope="session")

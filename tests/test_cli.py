@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import shared_path
+from shared_data import shared_path
 from textmetrics import cli
 
 

@@ -6,7 +6,7 @@ on Hypothesis-generated token lists.
 from __future__ import annotations
 
 import pytest
-from conftest import shared_path
+from shared_data import shared_path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

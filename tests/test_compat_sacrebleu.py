@@ -10,7 +10,7 @@ import logging
 
 import pytest
 from hypothesis import given, settings
-from conftest import shared_path
+from shared_data import shared_path
 from hypothesis import strategies as st
 
 from textmetrics._version import __version__

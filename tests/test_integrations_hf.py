@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from conftest import shared_path
+from shared_data import shared_path
 from textmetrics.integrations import hf
 
 rouge_scorer = pytest.importorskip("rouge_score.rouge_scorer")

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import textmetrics as tm
-from conftest import shared_path
+from shared_data import shared_path
 from textmetrics.significance import (bootstrap_ci, mean_of_stats, mean_score_stats, paired_approximate_randomization,
                                       paired_bootstrap)
 

@@ -67,7 +67,7 @@ class TestUnicodeTokenizer:
         assert (s.precision, s.recall) == (5 / 6, 5 / 5)
 
     def test_real_german_text(self):
-        from conftest import shared_path
+        from shared_data import shared_path
 
         path = shared_path("data", "wmt21", "references", "newstest2021.en-de.ref.A.de")
         lines = path.read_text(encoding="utf-8").splitlines()[:300]

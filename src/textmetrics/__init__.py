@@ -7,6 +7,7 @@ Reference first, candidate second::
     Score(precision=0.6, recall=0.5, fmeasure=0.5454545454545454)
 """
 from ._version import __version__
+from .batch import RougeResult, ScoreArrays, rouge, warmup
 from .bleu_tokenizers import bleu_tokenize
 from .metrics.bleu import (BleuScore, bleu, bleu_from_statistics, bleu_statistics, nltk_bleu, nltk_sentence_bleu,
                            sentence_bleu)
@@ -25,6 +26,10 @@ __all__ = [
     "rouge_w",
     "rouge_s",
     "rouge_su",
+    "rouge",
+    "RougeResult",
+    "ScoreArrays",
+    "warmup",
     "BleuScore",
     "bleu",
     "sentence_bleu",

@@ -8,6 +8,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from .lcs import lcs_length  # noqa: F401 - bit-parallel LCS length, re-exported under its historical name
+
 
 @njit(cache=True)
 def _overlap_of_sorted(a, b):
@@ -72,8 +74,8 @@ def rouge_n_stats(ref, cand, n, vocab_size):
 
 
 @njit(cache=True)
-def lcs_length(a, b):
-    """LCS length by the classic dynamic programme, one row at a time."""
+def lcs_length_dp(a, b):
+    """LCS length by the classic dynamic programme, one row at a time (``lcs_length`` is the bit-parallel one)."""
     if a.size == 0 or b.size == 0:
         return 0
     prev = np.zeros(b.size + 1, dtype=np.int64)

