@@ -105,3 +105,13 @@ def test_bit_parallel_backtrack_follows_the_tie_rule(ref, cand):
 def test_bit_parallel_backtrack_with_candidate_pattern(ref, cand):
     assert np.array_equal(_marked_by_bits(ref, cand, pattern_is_ref=False), _marked_by_dp(ref, cand))
     assert list(np.flatnonzero(_marked_by_dp(ref, cand))) == R.lcs_ref_indices(ref, cand)
+
+
+@settings(max_examples=200, deadline=None)
+@given(a=st.lists(st.integers(0, 3), max_size=300), b=st.lists(st.integers(0, 3), max_size=300))
+def test_python_int_bit_parallel_equals_the_dp(a, b):
+    from textmetrics.kernels import bitlcs
+    from textmetrics.reference import rouge as reference
+
+    assert bitlcs.lcs_length(a, b) == reference.lcs_length(a, b)
+    assert bitlcs.lcs_length([str(x) for x in a], [str(x) for x in b]) == reference.lcs_length(a, b)

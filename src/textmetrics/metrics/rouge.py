@@ -17,21 +17,26 @@ the last token). F is ``textmetrics.scoring.fmeasure``.
 """
 from __future__ import annotations
 
+import numbers
 from typing import Callable, Hashable, Optional, Sequence, Union
 
-import numpy as np
-
-from ..kernels import rouge as kernels
+from ..kernels import bitlcs
 from ..reference import rouge as reference
 from ..reference.rouge import Stats
 from ..scoring import Score, check_alpha, fmeasure
 from ..tokenizers import Tokenizer, TokenizerSpec, check_text, resolve_tokenizer
-from ..vocab import Vocabulary, encode_pair
 
 References = Union[str, Sequence[str]]
 
 MULTI_REF_MODES = ("best", "average", "best_recall")
 BACKENDS = ("numba", "python")
+
+
+def _kernels():
+    """The Numba kernels, imported on first use so that ``import textmetrics`` stays light."""
+    from ..kernels import rouge
+
+    return rouge
 
 
 # ---------------------------------------------------------------------------------------------- validation
@@ -57,7 +62,7 @@ def check_choice(name: str, value, choices: Sequence[str]) -> str:
 
 
 def check_int(name: str, value, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be an int, got {type(value).__name__}")
     if value < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value}")
@@ -112,7 +117,10 @@ def sentences(text: str, tokenize: Tokenizer) -> list[list[str]]:
     return [tokenize(line) for line in text.split("\n") if line]
 
 
-def _flat(ids_list: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+def _flat(ids_list):
+    """Sentences of token ids as one flat int64 array and sentence offsets."""
+    import numpy as np
+
     offsets = np.zeros(len(ids_list) + 1, dtype=np.int64)
     offsets[1:] = np.cumsum([len(a) for a in ids_list])
     flat = np.concatenate(ids_list) if ids_list else np.empty(0, dtype=np.int64)
@@ -125,6 +133,7 @@ class _Metric:
     """How one ROUGE variant turns a tokenized pair into Stats, in each backend."""
 
     summary_level = False  # sentences (True) or one flat token list (False)
+    needs_ids = True       # the compiled path works on interned integer ids
 
     def python(self, ref, cand) -> Stats:
         raise NotImplementedError
@@ -144,15 +153,18 @@ class _RougeN(_Metric):
         return reference.rouge_n_stats(ref, cand, self.n)
 
     def numba(self, ref, cand, vocab_size):
-        return Stats(*kernels.rouge_n_stats(ref, cand, self.n, vocab_size))
+        return Stats(*_kernels().rouge_n_stats(ref, cand, self.n, vocab_size))
 
 
 class _RougeL(_Metric):
+    needs_ids = False  # bit-parallel LCS on the tokens themselves: no interning, no Numba
+
     def python(self, ref, cand):
         return reference.rouge_l_stats(ref, cand)
 
     def numba(self, ref, cand, vocab_size):
-        return Stats(kernels.lcs_length(ref, cand), ref.size, cand.size)
+        # Bit-parallel on Python integers: exact, and no compilation for a single pair (see kernels.bitlcs).
+        return Stats(bitlcs.lcs_length(ref, cand), len(ref), len(cand))
 
 
 class _RougeLsum(_Metric):
@@ -162,7 +174,7 @@ class _RougeLsum(_Metric):
         return reference.rouge_lsum_stats(ref, cand)
 
     def numba(self, ref, cand, vocab_size):
-        return Stats(*kernels.rouge_lsum_stats(*ref, *cand, vocab_size))
+        return Stats(*_kernels().rouge_lsum_stats(*ref, *cand, vocab_size))
 
 
 class _RougeW(_Metric):
@@ -175,7 +187,7 @@ class _RougeW(_Metric):
         return reference.rouge_w_stats(ref, cand, self.weight)
 
     def numba(self, ref, cand, vocab_size):
-        return Stats(*kernels.rouge_w_stats(*ref, *cand, vocab_size, self.weight))
+        return Stats(*_kernels().rouge_w_stats(*ref, *cand, vocab_size, self.weight))
 
     def score(self, stats, alpha):
         return weighted_score(stats, alpha, self.weight)
@@ -190,7 +202,7 @@ class _RougeS(_Metric):
 
     def numba(self, ref, cand, vocab_size):
         skip = -1 if self.max_skip is None else self.max_skip
-        return Stats(*kernels.rouge_s_stats(ref, cand, skip, self.unigrams, vocab_size))
+        return Stats(*_kernels().rouge_s_stats(ref, cand, skip, self.unigrams, vocab_size))
 
 
 def _evaluate(metric: _Metric, ref: References, cand: str, *, stemmer=False, tokenizer: TokenizerSpec = "default",
@@ -208,7 +220,11 @@ def _evaluate(metric: _Metric, ref: References, cand: str, *, stemmer=False, tok
 
     if backend == "python":
         per_ref = [metric.python(r, cand_tokens) for r in ref_tokens]
+    elif not metric.needs_ids:
+        per_ref = [metric.numba(r, cand_tokens, 0) for r in ref_tokens]
     else:
+        from ..vocab import Vocabulary
+
         vocab = Vocabulary()
         if metric.summary_level:
             encode = lambda sents: _flat([vocab.encode(s) for s in sents])  # noqa: E731
@@ -258,8 +274,7 @@ def lcs_length(a: Sequence[Hashable], b: Sequence[Hashable], *, backend: str = "
             raise TypeError(f"lcs_length: {name} must be a sequence of hashable tokens, got {type(seq).__name__}")
     if backend == "python":
         return reference.lcs_length(list(a), list(b))
-    ids_a, ids_b = encode_pair(a, b)
-    return int(kernels.lcs_length(ids_a, ids_b))
+    return bitlcs.lcs_length(list(a), list(b))
 
 
 def rouge_signature(metrics: Sequence[str], *, tokenizer: TokenizerSpec = "default", stemmer: bool = False,
