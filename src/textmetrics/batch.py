@@ -433,7 +433,7 @@ def _rouge_python(specs, references, cands, **opts) -> RougeResult:
 
 
 def warmup() -> float:
-    """Compile (or load from Numba's cache) every ROUGE kernel on tiny inputs; returns the seconds it took.
+    """Compile (or load from Numba's cache) every ROUGE and BLEU kernel on tiny inputs; returns the seconds it took.
 
     Benchmarks and command-line tools call it so that compilation never lands inside a timed region.
     """
@@ -449,4 +449,7 @@ def warmup() -> float:
     for f in (single.rouge_n, single.rouge_l, single.rouge_lsum, single.rouge_w, single.rouge_s, single.rouge_su):
         f(refs[0], cands[0])
     single.lcs_length(["a", "b"], ["b", "a"])
+    from .metrics import bleu
+
+    bleu.warmup()
     return time.perf_counter() - start

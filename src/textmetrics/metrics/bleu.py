@@ -16,6 +16,17 @@ Pipeline (statistics first):
 3. a corpus is the column sum, scored by ``bleu_from_statistics``. Shards can be scored by summing their
    statistics, and ``bleu`` is exactly ``bleu_from_statistics(bleu_statistics(...))``.
 
+Engine (``backend="numba"``, the default): the lines are lowercased and ``rstrip()``-ed in Python; the ``13a``,
+``none`` and ``char`` tokenizers then run compiled over all the lines at once and intern the tokens to integer ids
+(``textmetrics.kernels.bleu_tokenize``; ``intl`` and ``zh`` tokenize in Python and are interned the same way). The
+references' tokens are interned first; a candidate token that no reference has gets id -1 (it can match nothing).
+Each segment's reference n-grams go into a hash table with their clipping bounds, which the candidate's n-grams are
+looked up in (``textmetrics.kernels.bleu_ngrams``). ``bleu`` builds each segment's table in scratch memory and drops
+it; ``BleuScorer(references)`` keeps all of them, so that scoring many systems (``scorer.score(candidates)``)
+tokenizes and counts the references once. Everything is sequential and exact: the same integers as the Python
+reference implementation (``backend="python"``: ``bleu_tokenize`` + ``textmetrics.reference.bleu``), whatever the
+number of threads calling.
+
 Score (sacrebleu's ``BLEU.compute_bleu``, same float operations in the same order, so results are bit-identical):
 ``BP = exp(1 - ref_len / sys_len)`` when ``sys_len < ref_len`` (0 when ``sys_len == 0``), else 1; precisions in
 percent; ``score = BP * exp(sum(log p_n) / N)`` with ``log 0`` floored to -9999999999. No match of any order gives
@@ -69,12 +80,15 @@ import sys
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import chain, repeat
 
 import numpy as np
 
 from .._version import __version__
 from ..bleu_tokenizers import bleu_tokenize, check_bleu_tokenizer
 from ..kernels import bleu as kernels
+from ..kernels import bleu_ngrams as ngram_tables
+from ..kernels.bleu_tokenize import TokenVocabulary
 from ..reference import bleu as reference
 from ..tokenizers import check_text
 
@@ -175,19 +189,40 @@ def _check_references(refs, what: str) -> list[str]:
     return refs
 
 
+def _check_segment_list(name: str, value) -> list:
+    if isinstance(value, (str, bytes)) or value is None or not hasattr(value, "__iter__"):
+        raise TypeError(f"{name} must be a list with one entry per segment, got {type(value).__name__} "
+                        "(use sentence_bleu for a single candidate)")
+    return list(value)
+
+
+def _check_candidate_texts(candidates: list) -> list[str]:
+    if not all(map(isinstance, candidates, repeat(str))):
+        for i, candidate in enumerate(candidates):
+            check_text(candidate, f"candidates[{i}]")
+    return candidates
+
+
+def _check_reference_sets(references: list) -> list[list[str]]:
+    checked = []
+    for i, refs in enumerate(references):
+        if isinstance(refs, str):
+            checked.append([refs])
+        elif isinstance(refs, list) and refs and all(map(isinstance, refs, repeat(str))):
+            checked.append(refs)  # already what _check_references would return (never modified)
+        else:
+            checked.append(_check_references(refs, f"references[{i}]"))
+    return checked
+
+
 def _check_corpus(references, candidates) -> tuple[list[list[str]], list[str]]:
-    for name, value in (("candidates", candidates), ("references", references)):
-        if isinstance(value, (str, bytes)) or value is None or not hasattr(value, "__iter__"):
-            raise TypeError(f"{name} must be a list with one entry per segment, got {type(value).__name__} "
-                            "(use sentence_bleu for a single candidate)")
-    candidates = list(candidates)
-    references = list(references)
+    candidates = _check_segment_list("candidates", candidates)
+    references = _check_segment_list("references", references)
     if len(references) != len(candidates):
         raise ValueError(f"{len(candidates)} candidates but {len(references)} reference entries: references[i] "
                          "must hold the reference(s) of candidates[i]")
-    for i, candidate in enumerate(candidates):
-        check_text(candidate, f"candidates[{i}]")
-    return [_check_references(r, f"references[{i}]") for i, r in enumerate(references)], candidates
+    candidates = _check_candidate_texts(candidates)
+    return _check_reference_sets(references), candidates
 
 
 def _nrefs(references: list[list]) -> int | str:
@@ -210,9 +245,41 @@ def _statistics(hypotheses, references, max_order: int, backend: str) -> np.ndar
 
 def _text_statistics(references: list[list[str]], candidates: list[str], max_order: int, tokenizer: str,
                      lowercase: bool, backend: str) -> np.ndarray:
+    if backend == "numba":
+        return _compiled_statistics(references, candidates, max_order, tokenizer, lowercase)
     hypotheses = [_preprocess(c, tokenizer, lowercase) for c in candidates]
     tokenized = [[_preprocess(r, tokenizer, lowercase) for r in refs] for refs in references]
     return _statistics(hypotheses, tokenized, max_order, backend)
+
+
+# The compiled path (``backend="numba"``, ``BleuScorer``): ``_preprocess`` for many lines at once, as token ids.
+
+def _compiled_lines(lines: list[str], tokenizer: str, lowercase: bool) -> tuple[list[str], str]:
+    """The lines as the compiled tokenizer takes them, and the tokenizer it runs; same tokens as ``_preprocess``."""
+    if lowercase:
+        lines = [line.lower() for line in lines]
+    lines = [line.rstrip() for line in lines]
+    if tokenizer in ("13a", "none", "char"):
+        return lines, tokenizer
+    # intl and zh: sacrebleu's tokenizer in Python; its output splits on whitespace like "none"
+    return [bleu_tokenize(line, tokenizer) for line in lines], "none"
+
+
+def _encode_references(references: list[list[str]], tokenizer: str, lowercase: bool):
+    """Intern the references' tokens: ``(vocabulary, ids, sentence_offsets, segment_offsets)``."""
+    flat = list(chain.from_iterable(references))
+    vocabulary = TokenVocabulary()
+    ids, sentence_offsets = vocabulary.encode(*_compiled_lines(flat, tokenizer, lowercase))
+    segment_offsets = np.zeros(len(references) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, references), dtype=np.int64, count=len(references)), out=segment_offsets[1:])
+    return vocabulary, ids, sentence_offsets, segment_offsets
+
+
+def _compiled_statistics(references: list[list[str]], candidates: list[str], max_order: int, tokenizer: str,
+                         lowercase: bool) -> np.ndarray:
+    vocabulary, ref_ids, sentence_offsets, segment_offsets = _encode_references(references, tokenizer, lowercase)
+    ids, offsets = vocabulary.encode(*_compiled_lines(candidates, tokenizer, lowercase), insert=False)
+    return ngram_tables.corpus_statistics(ref_ids, sentence_offsets, segment_offsets, ids, offsets, max_order)
 
 
 def bleu_statistics(references: Sequence[References], candidates: Sequence[str], *, max_order: int = 4,
@@ -380,6 +447,91 @@ def bleu(references: Sequence[References], candidates: Sequence[str], *, max_ord
     return bleu_from_statistics(stats, max_order=max_order, smooth=smooth, smooth_value=smooth_value,
                                 effective_order=effective_order, nrefs=_nrefs(references), tokenizer=tokenizer,
                                 lowercase=lowercase)
+
+
+class BleuScorer:
+    """Corpus BLEU of many candidate sets against one set of references, tokenized and counted once.
+
+    ``BleuScorer(references).score(candidates)`` equals ``bleu(references, candidates)`` (bit for bit, signature
+    included); the references' tokens, n-gram counts and clipping bounds are computed by the constructor and reused
+    by every ``score``/``statistics`` call (one per system, checkpoint, ...). A scorer is not modified by scoring.
+
+    Args:
+        references: ``references[i]`` is the reference (str) or references (list of str) of segment i; the number of
+            references may vary per segment.
+        max_order: highest n-gram order N.
+        tokenizer: ``"13a"`` (default), ``"intl"``, ``"char"``, ``"zh"`` or ``"none"``.
+        lowercase: case-insensitive BLEU.
+
+    Raises:
+        TypeError: non-str reference.
+        ValueError: no segments, a segment without references, bad option.
+
+    Example:
+        >>> scorer = BleuScorer([["The cat is on the mat.", "There is a cat on the mat."]])
+        >>> print(scorer.score(["There is a cat on the mat."]).score)
+        100.00000000000004
+        >>> round(scorer.score(["The cat and the dog."]).score, 2)
+        16.34
+    """
+
+    def __init__(self, references: Sequence[References], *, max_order: int = 4, tokenizer: str = "13a",
+                 lowercase: bool = False) -> None:
+        self.max_order = _check_max_order(max_order)
+        self.tokenizer = check_bleu_tokenizer(tokenizer)
+        self.lowercase = _check_bool("lowercase", lowercase)
+        references = _check_reference_sets(_check_segment_list("references", references))
+        if not references:
+            raise ValueError("the corpus is empty: give the references of at least one segment")
+        self.nrefs = _nrefs(references)
+        self._vocabulary, ids, sentence_offsets, segment_offsets = _encode_references(references, tokenizer,
+                                                                                     lowercase)
+        self._tables = ngram_tables.build(ids, sentence_offsets, segment_offsets, self.max_order)
+
+    def __len__(self) -> int:
+        """The number of segments."""
+        return self._tables.n_segments
+
+    def statistics(self, candidates: Sequence[str]) -> np.ndarray:
+        """Per-segment statistics of ``candidates`` (one per segment), as ``bleu_statistics`` returns them.
+
+        Raises:
+            TypeError: non-str candidate.
+            ValueError: not one candidate per segment.
+        """
+        candidates = _check_candidate_texts(_check_segment_list("candidates", candidates))
+        if len(candidates) != len(self):
+            raise ValueError(f"{len(candidates)} candidates for {len(self)} segments: give one candidate per "
+                             "segment, in the order of the references")
+        ids, offsets = self._vocabulary.encode(*_compiled_lines(candidates, self.tokenizer, self.lowercase),
+                                               insert=False)
+        return ngram_tables.candidate_statistics(self._tables, ids, offsets)
+
+    def score(self, candidates: Sequence[str], *, smooth: str = "exp", smooth_value: float | None = None,
+              effective_order: bool = False) -> BleuScore:
+        """Corpus BLEU of ``candidates`` (one per segment); same result as ``bleu(references, candidates, ...)``.
+
+        Args:
+            candidates: one string per segment.
+            smooth, smooth_value, effective_order: as in ``bleu``.
+        """
+        smooth_value = _check_smoothing(smooth, smooth_value)
+        effective_order = _check_bool("effective_order", effective_order)
+        return bleu_from_statistics(self.statistics(candidates), max_order=self.max_order, smooth=smooth,
+                                    smooth_value=smooth_value, effective_order=effective_order, nrefs=self.nrefs,
+                                    tokenizer=self.tokenizer, lowercase=self.lowercase)
+
+    def __repr__(self) -> str:
+        return (f"BleuScorer({len(self)} segments, nrefs={self.nrefs}, max_order={self.max_order}, "
+                f"tokenizer={self.tokenizer!r}, lowercase={self.lowercase})")
+
+
+def warmup() -> None:
+    """Compile (or load from Numba's cache) the kernels behind ``bleu`` and ``BleuScorer``, so that the first real call
+    does not pay for it (benchmarks, services)."""
+    for tokenizer in ("13a", "none", "char"):
+        bleu([["a b .", "b"]], ["a b c"], tokenizer=tokenizer)
+        BleuScorer([["a b .", "b"]], tokenizer=tokenizer).score(["a b c"])
 
 
 def sentence_bleu(references: References, candidate: str, *, max_order: int = 4, smooth: str = "exp",

@@ -1,0 +1,264 @@
+"""BLEU statistics against references counted once: a hash table of each segment's reference n-grams, as a trie.
+
+Every distinct n-gram (n <= N) of a segment's references has a slot in that segment's open-addressing hash table
+(linear probing, at most half full). The slot of ``g + [w]`` holds the key ``(slot of g + 1) << 32 | w``: its prefix
+``g`` by the prefix's slot (-1 for the empty prefix of a unigram) and its last token id ``w``. Keys are exact, so a
+lookup never confuses two n-grams, and finding an n-gram takes one lookup from its prefix's slot. Each slot also
+records its n-gram's clipping bound, the most times it occurs in any single reference of the segment. Memory: 12 bytes
+a slot, two slots for each n-gram of the references (so about 100 bytes per reference token with N = 4).
+
+``ReferenceTables`` (``build``) keeps every segment's table: what ``textmetrics.BleuScorer`` computes once.
+``candidate_statistics`` walks a segment's table from each position of its candidate: the n-gram at p of order n is
+found from the one of order n - 1, and the walk stops at the first n-gram the references do not have (no longer one
+can be in them) or at a token unknown to the references' vocabulary (id -1, ``bleu_tokenize.UNKNOWN``). The matches
+of order n are ``min(candidate count, clipping bound)`` summed over the distinct n-grams found, the totals the number
+of candidate n-grams; an n-gram absent from the references adds nothing whatever its count. ``corpus_statistics``
+does both for a corpus scored once, one segment at a time in a small scratch table. The result equals
+``textmetrics.reference.bleu.corpus_statistics``: ``[hyp_len, closest_ref_len, matches_1..N, totals_1..N]`` per
+segment.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numba import njit
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+_LOW_32 = np.uint64(0xFFFFFFFF)
+_EMPTY = -1
+_MAX_CAPACITY = 2**31 - 1  # a slot index (plus one) must fit the key's upper 32 bits, a token id its lower 32
+
+
+@njit(cache=True, nogil=True)
+def _key(parent, word):
+    return ((parent + 1) << 32) | word
+
+
+@njit(cache=True, nogil=True)
+def _find(keys, key):
+    """The slot of ``key`` in the non-empty table ``keys``, or of the empty slot where it would go."""
+    capacity = keys.size
+    h = np.uint64(key) * _MIX
+    s = np.int64((((h >> np.uint64(32)) & _LOW_32) * np.uint64(capacity)) >> np.uint64(32))  # in [0, capacity)
+    while keys[s] != _EMPTY and keys[s] != key:
+        s += 1
+        if s == capacity:
+            s = 0
+    return s
+
+
+@njit(cache=True, nogil=True)
+def _fill(ids, sentence_offsets, first, stop, max_order, keys, clip, seen, touched):
+    """Enter the n-grams of references first .. stop - 1 into ``keys`` (all empty, twice as many slots as the
+    references have n-grams), with their clipping bound. ``seen`` (zeros, left so) has a slot's room,
+    ``touched`` room for one reference's n-grams."""
+    for r in range(first, stop):
+        start = sentence_offsets[r]
+        length = sentence_offsets[r + 1] - start
+        n_touched = 0
+        for p in range(length):
+            parent = -1
+            for n in range(1, min(max_order, length - p) + 1):
+                key = _key(parent, ids[start + p + n - 1])
+                s = _find(keys, key)
+                if keys[s] == _EMPTY:
+                    keys[s] = key
+                    clip[s] = 0
+                if seen[s] == 0:
+                    touched[n_touched] = s
+                    n_touched += 1
+                seen[s] += 1
+                parent = s
+        for k in range(n_touched):  # the clipping bound: the most occurrences in one reference
+            s = touched[k]
+            clip[s] = max(clip[s], seen[s])
+            seen[s] = 0
+
+
+@njit(cache=True, nogil=True)
+def _score(ids, start, hyp_len, max_order, keys, clip, count, touched, touched_order, row):
+    """Fill ``row`` (zeros) with the statistics of the candidate ``ids[start:start + hyp_len]`` against a segment's
+    table, but for the closest reference length. ``count`` (zeros, left so) has a slot's room, ``touched`` and
+    ``touched_order`` room for ``max_order * hyp_len`` entries."""
+    row[0] = hyp_len
+    for n in range(1, min(max_order, hyp_len) + 1):
+        row[1 + max_order + n] = hyp_len - n + 1
+    if keys.size == 0:
+        return  # the references have no tokens
+    n_touched = 0
+    for p in range(hyp_len):
+        parent = -1
+        for n in range(1, min(max_order, hyp_len - p) + 1):
+            word = ids[start + p + n - 1]
+            if word < 0:
+                break  # a token no reference has
+            s = _find(keys, _key(parent, word))
+            if keys[s] == _EMPTY:
+                break  # an n-gram no reference has
+            if count[s] == 0:
+                touched[n_touched] = s
+                touched_order[n_touched] = n
+                n_touched += 1
+            count[s] += 1
+            parent = s
+    for k in range(n_touched):
+        s = touched[k]
+        row[1 + touched_order[k]] += min(count[s], clip[s])
+        count[s] = 0
+
+
+@njit(cache=True, nogil=True)
+def _closest_length(hyp_len, sentence_offsets, first, stop):
+    """The length of the reference (first .. stop - 1) nearest to ``hyp_len``, the shorter one on ties."""
+    best = sentence_offsets[first + 1] - sentence_offsets[first]
+    for r in range(first + 1, stop):
+        ref_len = sentence_offsets[r + 1] - sentence_offsets[r]
+        diff = abs(hyp_len - ref_len)
+        if diff < abs(hyp_len - best) or (diff == abs(hyp_len - best) and ref_len < best):
+            best = ref_len
+    return best
+
+
+@njit(cache=True, nogil=True)
+def _table_offsets(sentence_offsets, segment_offsets, max_order):
+    """Where each segment's table starts: twice the number of its references' n-grams (orders 1 .. N) each."""
+    n_segments = segment_offsets.size - 1
+    offsets = np.zeros(n_segments + 1, dtype=np.int64)
+    for i in range(n_segments):
+        need = 0
+        for r in range(segment_offsets[i], segment_offsets[i + 1]):
+            length = sentence_offsets[r + 1] - sentence_offsets[r]
+            for n in range(1, max_order + 1):
+                need += max(0, length - n + 1)
+        offsets[i + 1] = offsets[i] + 2 * need
+    return offsets
+
+
+@njit(cache=True, nogil=True)
+def _largest(offsets):
+    largest = 0
+    for i in range(offsets.size - 1):
+        largest = max(largest, offsets[i + 1] - offsets[i])
+    return largest
+
+
+@njit(cache=True, nogil=True)
+def _build(ids, sentence_offsets, segment_offsets, max_order, table_offsets):
+    n_segments = segment_offsets.size - 1
+    keys = np.full(table_offsets[n_segments], _EMPTY, dtype=np.int64)
+    clip = np.empty(keys.size, dtype=np.int32)
+    seen = np.zeros(_largest(table_offsets), dtype=np.int32)
+    touched = np.empty(max_order * _largest(sentence_offsets), dtype=np.int64)
+    for i in range(n_segments):
+        a, b = table_offsets[i], table_offsets[i + 1]
+        _fill(ids, sentence_offsets, segment_offsets[i], segment_offsets[i + 1], max_order, keys[a:b], clip[a:b],
+              seen, touched)
+    return keys, clip
+
+
+@njit(cache=True, nogil=True)
+def _candidate_statistics(ids, offsets, sentence_offsets, segment_offsets, table_offsets, keys, clip, max_order):
+    n_segments = offsets.size - 1
+    out = np.zeros((n_segments, 2 + 2 * max_order), dtype=np.int64)
+    count = np.zeros(_largest(table_offsets), dtype=np.int64)
+    touched = np.empty(max_order * _largest(offsets), dtype=np.int64)
+    touched_order = np.empty_like(touched)
+    for i in range(n_segments):
+        a, b = table_offsets[i], table_offsets[i + 1]
+        hyp_len = offsets[i + 1] - offsets[i]
+        _score(ids, offsets[i], hyp_len, max_order, keys[a:b], clip[a:b], count, touched, touched_order, out[i])
+        out[i, 1] = _closest_length(hyp_len, sentence_offsets, segment_offsets[i], segment_offsets[i + 1])
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _corpus_statistics(ref_ids, sentence_offsets, segment_offsets, ids, offsets, max_order, table_offsets):
+    """``_build`` then ``_candidate_statistics``, one segment at a time in one scratch table (nothing kept)."""
+    n_segments = segment_offsets.size - 1
+    out = np.zeros((n_segments, 2 + 2 * max_order), dtype=np.int64)
+    largest = _largest(table_offsets)
+    scratch = np.full(largest, _EMPTY, dtype=np.int64)
+    clip = np.empty(largest, dtype=np.int32)
+    seen = np.zeros(largest, dtype=np.int32)
+    count = np.zeros(largest, dtype=np.int64)
+    touched = np.empty(max_order * max(_largest(sentence_offsets), _largest(offsets)), dtype=np.int64)
+    touched_order = np.empty_like(touched)
+    for i in range(n_segments):
+        keys = scratch[:table_offsets[i + 1] - table_offsets[i]]
+        _fill(ref_ids, sentence_offsets, segment_offsets[i], segment_offsets[i + 1], max_order, keys, clip, seen,
+              touched)
+        hyp_len = offsets[i + 1] - offsets[i]
+        _score(ids, offsets[i], hyp_len, max_order, keys, clip, count, touched, touched_order, out[i])
+        out[i, 1] = _closest_length(hyp_len, sentence_offsets, segment_offsets[i], segment_offsets[i + 1])
+        for s in range(keys.size):
+            keys[s] = _EMPTY
+    return out
+
+
+@dataclass(frozen=True)
+class ReferenceTables:
+    """The reference n-gram tables of a corpus (layout in the module docstring)."""
+
+    max_order: int
+    sentence_offsets: np.ndarray  # reference r has sentence_offsets[r + 1] - sentence_offsets[r] tokens
+    segment_offsets: np.ndarray   # segment i's references: segment_offsets[i] .. segment_offsets[i + 1] - 1
+    table_offsets: np.ndarray     # segment i's table: keys[table_offsets[i]:table_offsets[i + 1]]
+    keys: np.ndarray              # int64 n-gram keys, -1 for an empty slot
+    clip: np.ndarray              # int32 clipping bound of the n-gram in each slot
+
+    @property
+    def n_segments(self) -> int:
+        return self.segment_offsets.size - 1
+
+
+def _tables_for(sentence_offsets: np.ndarray, segment_offsets: np.ndarray, max_order: int) -> np.ndarray:
+    if segment_offsets[0] != 0 or segment_offsets[-1] != sentence_offsets.size - 1 \
+            or np.any(np.diff(segment_offsets) < 1):
+        raise ValueError("every segment needs at least one reference")
+    table_offsets = _table_offsets(sentence_offsets, segment_offsets, max_order)
+    if _largest(table_offsets) > _MAX_CAPACITY:
+        raise ValueError("a segment's references have more n-grams than a table can hold (2**30)")
+    return table_offsets
+
+
+def build(ids: np.ndarray, sentence_offsets: np.ndarray, segment_offsets: np.ndarray,
+          max_order: int) -> ReferenceTables:
+    """Count the references once.
+
+    Args:
+        ids: int64 token ids (0 <= id < 2**32) of all references, back to back.
+        sentence_offsets: int64; reference r is ``ids[sentence_offsets[r]:sentence_offsets[r + 1]]``.
+        segment_offsets: int64; segment i owns references ``segment_offsets[i]`` .. ``segment_offsets[i + 1] - 1``
+            (at least one).
+        max_order: highest n-gram order N, at least 1.
+    """
+    table_offsets = _tables_for(sentence_offsets, segment_offsets, max_order)
+    keys, clip = _build(ids, sentence_offsets, segment_offsets, max_order, table_offsets)
+    return ReferenceTables(max_order, sentence_offsets, segment_offsets, table_offsets, keys, clip)
+
+
+def candidate_statistics(tables: ReferenceTables, ids: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Per-segment statistics of one candidate per segment against ``tables``.
+
+    Args:
+        ids: int64 token ids of the candidates, back to back; -1 for a token the references lack.
+        offsets: candidate i is ``ids[offsets[i]:offsets[i + 1]]``.
+
+    Returns:
+        int64 array ``(n_segments, 2 + 2N)``, rows ``[hyp_len, closest_ref_len, matches_1..N, totals_1..N]``.
+    """
+    if offsets.size - 1 != tables.n_segments:
+        raise ValueError(f"{offsets.size - 1} candidates for {tables.n_segments} segments")
+    return _candidate_statistics(ids, offsets, tables.sentence_offsets, tables.segment_offsets,
+                                 tables.table_offsets, tables.keys, tables.clip, tables.max_order)
+
+
+def corpus_statistics(ref_ids: np.ndarray, sentence_offsets: np.ndarray, segment_offsets: np.ndarray,
+                      ids: np.ndarray, offsets: np.ndarray, max_order: int) -> np.ndarray:
+    """``candidate_statistics(build(ref_ids, sentence_offsets, segment_offsets, max_order), ids, offsets)``, one
+    segment at a time in a small scratch table (faster when the tables serve once)."""
+    table_offsets = _tables_for(sentence_offsets, segment_offsets, max_order)
+    if offsets.size != segment_offsets.size:
+        raise ValueError(f"{offsets.size - 1} candidates for {segment_offsets.size - 1} segments")
+    return _corpus_statistics(ref_ids, sentence_offsets, segment_offsets, ids, offsets, max_order, table_offsets)
