@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: install
-	$(PY) -m textmetrics.demo
+	$(VENV)/bin/finetune run --config configs/default.yaml
 
 test: install
 	$(PY) -m pytest -q

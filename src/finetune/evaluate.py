@@ -1,0 +1,106 @@
+"""Scores of prediction files with textmetrics (ROUGE-1/2/L/Lsum/SU4 and BLEU) and the before/after report."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+METRICS = ("rouge1", "rouge2", "rougeL", "rougeLsum", "rougeSU4")
+LABELS = {"base": "base model", "finetuned": "fine-tuned (LoRA)"}
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def sentence_lines(text: str) -> str:
+    """One sentence per line, as ROUGE-Lsum expects."""
+    return "\n".join(s for s in _SENTENCE_END.split(text.strip()) if s)
+
+
+def score_rows(rows: list[dict]) -> dict:
+    """Mean ROUGE precision/recall/F (x100, each prediction against its best reference) and corpus BLEU."""
+    from textmetrics import bleu, rouge_l, rouge_lsum, rouge_n, rouge_su
+
+    if not rows:
+        raise ValueError("no predictions to score")
+    functions = {
+        "rouge1": lambda refs, cand: rouge_n(refs, cand, n=1),
+        "rouge2": lambda refs, cand: rouge_n(refs, cand, n=2),
+        "rougeL": rouge_l,
+        "rougeLsum": lambda refs, cand: rouge_lsum([sentence_lines(r) for r in refs], sentence_lines(cand)),
+        "rougeSU4": lambda refs, cand: rouge_su(refs, cand, max_skip=4),
+    }
+    result = {"rows": len(rows)}
+    for name, function in functions.items():
+        scores = [function(row["references"], row["prediction"]) for row in rows]
+        result[name] = {
+            field: 100 * sum(getattr(s, field) for s in scores) / len(scores)
+            for field in ("precision", "recall", "fmeasure")
+        }
+    corpus = bleu([row["references"] for row in rows], [row["prediction"] for row in rows])
+    result["bleu"] = {"score": corpus.score, "signature": corpus.signature}
+    result["mean_words"] = sum(len(row["prediction"].split()) for row in rows) / len(rows)
+    result["empty"] = sum(1 for row in rows if not row["prediction"].strip())
+    return result
+
+
+def read_predictions(path: str | Path) -> list[dict]:
+    with open(path) as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def build_report(prediction_files: dict[str, Path]) -> dict:
+    """``{"scores": {tag: scores}, "gain": {metric: finetuned - base}}`` for the files that exist."""
+    scores = {tag: score_rows(read_predictions(path)) for tag, path in prediction_files.items() if Path(path).is_file()}
+    if not scores:
+        raise FileNotFoundError("no prediction files to score (run `finetune predict` first)")
+    report = {"scores": scores, "files": {tag: str(prediction_files[tag]) for tag in scores}}
+    if "base" in scores and "finetuned" in scores:
+        base, tuned = scores["base"], scores["finetuned"]
+        report["gain"] = {m: tuned[m]["fmeasure"] - base[m]["fmeasure"] for m in METRICS}
+        report["gain"]["bleu"] = tuned["bleu"]["score"] - base["bleu"]["score"]
+    return report
+
+
+def table(report: dict) -> str:
+    """A Markdown table: one row per model, F-measures (x100) and BLEU."""
+    header = ["model", "rows", "ROUGE-1", "ROUGE-2", "ROUGE-L", "ROUGE-Lsum", "ROUGE-SU4", "BLEU", "words"]
+    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+    for tag, s in report["scores"].items():
+        cells = [LABELS.get(tag, tag), str(s["rows"])] + [f"{s[m]['fmeasure']:.2f}" for m in METRICS]
+        cells += [f"{s['bleu']['score']:.2f}", f"{s['mean_words']:.1f}"]
+        lines.append("| " + " | ".join(cells) + " |")
+    if "gain" in report:
+        g = report["gain"]
+        cells = ["gain", ""] + [f"{g[m]:+.2f}" for m in METRICS] + [f"{g['bleu']:+.2f}", ""]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def write_report(report: dict, out_dir: str | Path, examples: int = 3) -> tuple[Path, Path]:
+    """``report.json`` and a readable ``report.md`` (table, BLEU signature, a few example predictions)."""
+    out_dir = Path(out_dir)
+    json_path, md_path = out_dir / "report.json", out_dir / "report.md"
+    json_path.write_text(json.dumps(report, indent=2) + "\n")
+    first = next(iter(report["scores"].values()))
+    parts = [
+        "# Fine-tuning report",
+        "",
+        "Scores x100. ROUGE: mean F-measure over test rows, each prediction against its best reference "
+        "(textmetrics, rouge-score semantics, no stemming; Lsum over one sentence per line; SU4 = skip "
+        "bigrams with up to 4 words between plus unigrams). BLEU: corpus BLEU against all references "
+        f"(`{first['bleu']['signature']}`). words: mean prediction length.",
+        "",
+        table(report),
+        "",
+    ]
+    rows = {tag: read_predictions(path) for tag, path in report["files"].items()}
+    tags = list(rows)
+    for i in range(min(examples, len(rows[tags[0]]))):
+        parts.append(f"## Example {rows[tags[0]][i]['id']}")
+        parts.append("")
+        parts.append(f"- reference: {rows[tags[0]][i]['references'][0]}")
+        for tag in tags:
+            if i < len(rows[tag]):
+                parts.append(f"- {LABELS.get(tag, tag)}: {rows[tag][i]['prediction'] or '(empty)'}")
+        parts.append("")
+    md_path.write_text("\n".join(parts))
+    return json_path, md_path
