@@ -98,9 +98,12 @@ def chunks(n: int, desc: str):
     """Chunk boundaries, with a progress bar on stderr when stderr is a terminal."""
     starts = range(0, n, CHUNK)
     if sys.stderr.isatty() and n > CHUNK:
-        from tqdm import tqdm
-
-        starts = tqdm(starts, desc=desc, unit="chunk", file=sys.stderr)
+        try:
+            from tqdm import tqdm
+        except ImportError:  # tqdm is optional: no bar without it
+            tqdm = None
+        if tqdm is not None:
+            starts = tqdm(starts, desc=desc, unit="chunk", file=sys.stderr)
     for start in starts:
         yield start, min(start + CHUNK, n)
 
