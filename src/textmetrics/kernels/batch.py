@@ -37,6 +37,7 @@ import numpy as np
 from numba import njit, parallel_chunksize, prange
 
 from .lcs import lcs_length_masks, popcount64
+from .rouge import add_weighted_runs
 
 KIND_N, KIND_L, KIND_LSUM, KIND_W, KIND_S = 0, 1, 2, 3, 4
 
@@ -441,14 +442,7 @@ def _wlcs_stats(ref, cand, sent_off, ref_sents, cand_sents, ref_shift, cand_shif
                 run_table = np.empty(2 * need, dtype=np.int64)
             _wlcs_table(rs, cs, weight, score, run_table)
             _backtrack(rs, cs, score, mask)
-        run = 0
-        for i in range(rs.size):
-            if mask[i] and cand_left[rs[i]] > 0:
-                cand_left[rs[i]] -= 1
-                run += 1
-                if i + 1 == rs.size or not mask[i + 1]:
-                    hits += float(run) ** weight
-                    run = 0
+        hits = add_weighted_runs(rs, mask, cand_left, weight, hits)
     for t in cand:
         cand_left[t] = 0
     return hits, ref_weighted ** weight, float(cand.size) ** weight

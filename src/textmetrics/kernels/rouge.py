@@ -162,6 +162,23 @@ def _wlcs_table(ref, cand, weight):
     return score
 
 
+@njit(cache=True, nogil=True)
+def add_weighted_runs(rs, mask, cand_left, weight, hits):
+    """Walk one reference sentence's union mask (ROUGE-1.5.5's ROUGE-W): each masked position still available in
+    the candidate's counts extends the run, and a run ends, adding ``run ** weight`` to ``hits``, where the next
+    position is not masked. A position that fails the count check does not end the run. Returns the new ``hits``
+    (added in order, so the float sum is the reference's)."""
+    run = 0
+    for i in range(rs.size):
+        if mask[i] and cand_left[rs[i]] > 0:
+            cand_left[rs[i]] -= 1
+            run += 1
+            if i + 1 == rs.size or not mask[i + 1]:
+                hits += float(run) ** weight
+                run = 0
+    return hits
+
+
 @njit(cache=True)
 def rouge_w_stats(ref, ref_off, cand, cand_off, vocab_size, weight):
     cand_left = _counts(cand, vocab_size)
@@ -174,14 +191,7 @@ def rouge_w_stats(ref, ref_off, cand, cand_off, vocab_size, weight):
         for c in range(cand_off.size - 1):
             cs = cand[cand_off[c]:cand_off[c + 1]]
             _mark_lcs(rs, cs, _wlcs_table(rs, cs, weight), mask)
-        run = 0
-        for i in range(rs.size):
-            if mask[i] and cand_left[rs[i]] > 0:
-                cand_left[rs[i]] -= 1
-                run += 1
-                if i + 1 == rs.size or not mask[i + 1]:
-                    hits += float(run) ** weight
-                    run = 0
+        hits = add_weighted_runs(rs, mask, cand_left, weight, hits)
     return hits, ref_weighted ** weight, float(cand.size) ** weight
 
 
