@@ -37,7 +37,7 @@ import numpy as np
 from numba import njit, parallel_chunksize, prange
 
 from .lcs import lcs_length_masks, popcount64
-from .rouge import add_weighted_runs
+from .rouge import _mark_lcs, add_weighted_runs
 
 KIND_N, KIND_L, KIND_LSUM, KIND_W, KIND_S = 0, 1, 2, 3, 4
 
@@ -253,21 +253,9 @@ def _lcs_local(a, b, n_local, pm, state):
 # ------------------------------------------------------------------------------------- ROUGE-Lsum and W
 
 @njit(cache=True, nogil=True)
-def _backtrack(ref, cand, table, mask):
-    """One LCS by back-tracking from the end of ``table`` (``table[i * (len(cand) + 1) + j]``) with rouge-score's
-    tie rule (``kernels.rouge._mark_lcs``): set ``mask`` at its reference positions."""
-    width = cand.size + 1
-    i = ref.size
-    j = cand.size
-    while i > 0 and j > 0:
-        if ref[i - 1] == cand[j - 1]:
-            mask[i - 1] = True
-            i -= 1
-            j -= 1
-        elif table[i * width + j - 1] > table[(i - 1) * width + j]:
-            j -= 1
-        else:
-            i -= 1
+def _as_table(flat, ref, cand):
+    """The first ``(len(ref) + 1) * (len(cand) + 1)`` cells of a scratch buffer as a 2-D DP table (a view)."""
+    return flat[:(ref.size + 1) * (cand.size + 1)].reshape((ref.size + 1, cand.size + 1))
 
 
 @njit(cache=True, nogil=True)
@@ -322,7 +310,7 @@ def _prefix_lcs(states, k, bits):
 
 @njit(cache=True, nogil=True)
 def _mark_lcs_bits(ref, cand, pattern_is_ref, pm, states, mask):
-    """``_backtrack`` of ``_lcs_table`` (the same LCS, by rouge-score's tie rule) without the table.
+    """``kernels.rouge._mark_lcs`` of ``_lcs_table`` (the same LCS, by rouge-score's tie rule) without the table.
 
     The pattern (``ref`` if ``pattern_is_ref`` else ``cand``, at most 64 tokens) has its match masks in ``pm``
     (indexed by local id); the bit-parallel states of every prefix of the other side (``states[k]`` after ``k``
@@ -401,7 +389,7 @@ def _lsum_hits(ref, cand, sent_off, ref_sents, cand_sents, ref_shift, cand_shift
                 if need > table.size:
                     table = np.empty(2 * need, dtype=np.int32)
                 _lcs_table(rs, cs, table)
-                _backtrack(rs, cs, table, mask)
+                _mark_lcs(rs, cs, _as_table(table, rs, cs), mask)
         if short_ref:
             _clear_masks(rs, pm)
         for i in range(rs.size):
@@ -441,7 +429,7 @@ def _wlcs_stats(ref, cand, sent_off, ref_sents, cand_sents, ref_shift, cand_shif
                 score = np.empty(2 * need, dtype=np.float64)
                 run_table = np.empty(2 * need, dtype=np.int64)
             _wlcs_table(rs, cs, weight, score, run_table)
-            _backtrack(rs, cs, score, mask)
+            _mark_lcs(rs, cs, _as_table(score, rs, cs), mask)
         hits = add_weighted_runs(rs, mask, cand_left, weight, hits)
     for t in cand:
         cand_left[t] = 0

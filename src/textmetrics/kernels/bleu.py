@@ -24,22 +24,14 @@ import numpy as np
 from numba import njit
 
 from ..vocab import Vocabulary
+from .rouge import _dense_ranks
 
 
 @njit(cache=True, nogil=True)
 def _dense_ids(keys):
     """Renumber int64 ``keys`` as 0..k-1 keeping equality; returns (ids, k)."""
-    ids = np.empty(keys.size, dtype=np.int64)
-    if keys.size == 0:
-        return ids, 0
-    order = np.argsort(keys)
-    current = 0
-    ids[order[0]] = 0
-    for j in range(1, keys.size):
-        if keys[order[j]] != keys[order[j - 1]]:
-            current += 1
-        ids[order[j]] = current
-    return ids, current + 1
+    ids = _dense_ranks(keys)
+    return ids, (ids.max() + 1 if keys.size else 0)
 
 
 @njit(cache=True, nogil=True)
