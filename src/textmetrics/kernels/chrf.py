@@ -1,0 +1,440 @@
+"""chrF / chrF++ statistics over integer code points, mirroring ``textmetrics.reference.chrf``.
+
+``corpus_statistics(hypotheses, references, char_order, word_order, beta, whitespace, eps_smoothing)`` and
+``f_score(statistics, beta, eps_smoothing)`` have the reference's signatures and results. The strings become
+Unicode code points in Python (one ``str.encode("utf-32-le", "surrogatepass")`` for the whole corpus); everything
+else, whitespace removal and the chrF++ word split included, runs compiled.
+
+Packed layout (``packed_statistics``): ``chars`` is every sentence's code points back to back (int64);
+``char_offsets[s]:char_offsets[s + 1]`` is sentence s; segment i owns sentences ``segment_offsets[i]`` ..
+``segment_offsets[i + 1] - 1``, the first being the hypothesis and the others its references (at least one).
+
+How a segment is counted (``_order_block``): every unit of the hypothesis (a character, or a word for the word
+orders) gets a dense id 0..k-1 through an open-addressing hash table; a reference unit gets the id of the equal
+hypothesis unit, or -1 when the hypothesis has none. The id of the order-n n-gram at position p is the dense id of
+the pair (order n-1 id at p, unit id at p + n - 1), so equal n-grams get equal ids and ids stay below the
+hypothesis length. Reference n-grams are only looked up, never inserted: one that contains a -1 (an n-gram the
+hypothesis lacks) stays -1 at every higher order. The clipped match count ``sum_g min(hyp[g], ref[g])`` is the
+number of reference occurrences whose running count does not exceed the hypothesis count. Only integers are
+involved, so the statistics are exact; the only float work is the reference choice (``_f_score``), which repeats
+the reference's operations in the same order (no fastmath), hence picks the same reference.
+
+Every kernel is ``@njit(cache=True, nogil=True)``, sequential, takes C-contiguous int64/float64 arrays and scalars,
+and calls only kernels of this module; Python calls them through the validating wrappers at the bottom.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from numba import njit
+
+_EMPTY = -1
+_EPS = 1e-16
+
+
+# --------------------------------------------------------------------------------------------------- helpers
+
+@njit(cache=True, nogil=True)
+def _is_space(c):
+    """``chr(c).isspace()`` for a code point (Python 3.11's 29 whitespace code points)."""
+    if c <= 0x20:
+        return (9 <= c <= 13) or (28 <= c <= 32)
+    if c < 0x85:
+        return False
+    return (c == 0x85 or c == 0xA0 or c == 0x1680 or (0x2000 <= c <= 0x200A) or c == 0x2028 or c == 0x2029
+            or c == 0x202F or c == 0x205F or c == 0x3000)
+
+
+@njit(cache=True, nogil=True)
+def _is_ascii_punct(c):
+    """``chr(c) in string.punctuation``."""
+    return (33 <= c <= 47) or (58 <= c <= 64) or (91 <= c <= 96) or (123 <= c <= 126)
+
+
+@njit(cache=True, nogil=True)
+def _slot(key, mask):
+    """Start slot of a non-negative key below 2**62 in a table of ``mask + 1`` slots."""
+    h = (key ^ (key >> 31)) & 0xFFFFFFFF
+    h = (h * 0x5BD1E995) & 0x7FFFFFFFFFFFFFFF
+    return (h ^ (h >> 29)) & mask
+
+
+@njit(cache=True, nogil=True)
+def _table_size(n):
+    size = 16
+    while size < 2 * n:
+        size *= 2
+    return size
+
+
+@njit(cache=True, nogil=True)
+def _insert(keys, values, mask, key, next_id):
+    """The id of ``key``, inserting it with ``next_id`` if new; returns (id, next_id after)."""
+    s = _slot(key, mask)
+    while True:
+        k = keys[s]
+        if k == key:
+            return values[s], next_id
+        if k == _EMPTY:
+            keys[s] = key
+            values[s] = next_id
+            return next_id, next_id + 1
+        s = (s + 1) & mask
+
+
+@njit(cache=True, nogil=True)
+def _lookup(keys, values, mask, key):
+    """The id of ``key``, or -1."""
+    s = _slot(key, mask)
+    while True:
+        k = keys[s]
+        if k == key:
+            return values[s]
+        if k == _EMPTY:
+            return -1
+        s = (s + 1) & mask
+
+
+@njit(cache=True, nogil=True)
+def _span_hash(chars, start, stop):
+    h = stop - start
+    for p in range(start, stop):
+        h = ((h * 1000003) ^ chars[p]) & 0xFFFFFFFFFF
+    return h
+
+
+@njit(cache=True, nogil=True)
+def _same_span(chars, a, a_stop, b, b_stop):
+    if a_stop - a != b_stop - b:
+        return False
+    for q in range(a_stop - a):
+        if chars[a + q] != chars[b + q]:
+            return False
+    return True
+
+
+@njit(cache=True, nogil=True)
+def _span_id(chars, starts, stops, t, keys, values, where, mask, next_id, insert):
+    """Dense id of the word ``chars[starts[t]:stops[t]]`` (equal words, equal ids); -1 if absent and not inserting.
+
+    ``keys`` holds word hashes, ``where`` the index of the word stored in each slot."""
+    a, a_stop = starts[t], stops[t]
+    key = _span_hash(chars, a, a_stop)
+    s = _slot(key, mask)
+    while True:
+        k = keys[s]
+        if k == _EMPTY:
+            if not insert:
+                return -1, next_id
+            keys[s] = key
+            values[s] = next_id
+            where[s] = t
+            return next_id, next_id + 1
+        if k == key and _same_span(chars, starts[where[s]], stops[where[s]], a, a_stop):
+            return values[s], next_id
+        s = (s + 1) & mask
+
+
+# ---------------------------------------------------------------------------------------------- statistics
+
+@njit(cache=True, nogil=True)
+def _order_block(units, hyp_len, ref_bounds, n_refs, max_n, out, col, keys, values, gram, hyp_count, ref_count):
+    """Per-order [hyp, ref, match] of the hypothesis against each reference, orders 1..max_n.
+
+    ``units[0:hyp_len]`` are the hypothesis's dense unit ids (0..k-1); reference k's ids (-1: absent from the
+    hypothesis) are ``units[ref_bounds[k]:ref_bounds[k + 1]]``. Row k of ``out`` receives the 3 * max_n numbers of
+    reference k from column ``col`` on. ``gram`` is scratch for the n-gram ids, as long as ``units``."""
+    total = ref_bounds[n_refs]
+    n_units = 0
+    for p in range(hyp_len):
+        if units[p] + 1 > n_units:
+            n_units = units[p] + 1
+    for p in range(total):
+        gram[p] = units[p]
+    n_grams = n_units
+    mask = 0
+    for n in range(1, max_n + 1):
+        hyp_grams = hyp_len - n + 1
+        if hyp_grams > 0 and n > 1:
+            mask = _table_size(hyp_grams) - 1
+            keys[:mask + 1] = _EMPTY
+            next_id = 0
+            for p in range(hyp_grams):
+                gram[p], next_id = _insert(keys, values, mask, gram[p] * n_units + units[p + n - 1], next_id)
+            n_grams = next_id
+        if hyp_grams > 0:
+            hyp_count[:n_grams] = 0
+            for p in range(hyp_grams):
+                hyp_count[gram[p]] += 1
+        for k in range(n_refs):
+            lo = ref_bounds[k]
+            ref_grams = ref_bounds[k + 1] - lo - n + 1
+            match = 0
+            if ref_grams > 0 and hyp_grams > 0:
+                for p in range(lo, lo + ref_grams):
+                    g = gram[p]
+                    if g >= 0 and n > 1:
+                        u = units[p + n - 1]
+                        g = _lookup(keys, values, mask, g * n_units + u) if u >= 0 else -1
+                        gram[p] = g
+                    if g >= 0:
+                        ref_count[g] += 1
+                        if ref_count[g] <= hyp_count[g]:
+                            match += 1
+                for p in range(lo, lo + ref_grams):
+                    if gram[p] >= 0:
+                        ref_count[gram[p]] = 0
+            ref_total = ref_grams if ref_grams > 0 else 0
+            c = col + 3 * (n - 1)
+            out[k, c] = (hyp_grams if hyp_grams > 0 else 0) if ref_total > 0 else 0
+            out[k, c + 1] = ref_total
+            out[k, c + 2] = match
+
+
+@njit(cache=True, nogil=True)
+def _f_score(stats, factor, one_plus_factor, eps_smoothing):
+    """chrF of one statistics vector; ``factor = float(beta ** 2)``, ``one_plus_factor = float(1 + beta ** 2)``."""
+    orders = stats.size // 3
+    eps_sum = 0.0
+    avg_prec = 0.0
+    avg_rec = 0.0
+    effective = 0
+    for i in range(orders):
+        hyp = stats[3 * i]
+        ref = stats[3 * i + 1]
+        match = stats[3 * i + 2]
+        prec = match / hyp if hyp > 0 else _EPS
+        rec = match / ref if ref > 0 else _EPS
+        denominator = factor * prec + rec
+        if denominator > 0:
+            eps_sum += one_plus_factor * prec * rec / denominator
+        else:
+            eps_sum += _EPS
+        if hyp > 0 and ref > 0:
+            avg_prec += prec
+            avg_rec += rec
+            effective += 1
+    if eps_smoothing != 0:
+        return 100.0 * eps_sum / orders
+    if effective == 0:
+        return 0.0
+    avg_prec /= effective
+    avg_rec /= effective
+    if avg_prec + avg_rec == 0.0:
+        return 0.0
+    score = one_plus_factor * avg_prec * avg_rec
+    score /= factor * avg_prec + avg_rec
+    return 100.0 * score
+
+
+@njit(cache=True, nogil=True)
+def _corpus_statistics(chars, char_offsets, segment_offsets, char_order, word_order, whitespace, factor,
+                       one_plus_factor, eps_smoothing):
+    n_segments = segment_offsets.size - 1
+    width = 3 * (char_order + word_order)
+    out = np.zeros((n_segments, width), dtype=np.int64)
+    longest = 1
+    most_refs = 1
+    for i in range(n_segments):
+        size = char_offsets[segment_offsets[i + 1]] - char_offsets[segment_offsets[i]]
+        if size > longest:
+            longest = size
+        if segment_offsets[i + 1] - segment_offsets[i] - 1 > most_refs:
+            most_refs = segment_offsets[i + 1] - segment_offsets[i] - 1
+    table = _table_size(longest)
+    keys = np.empty(table, dtype=np.int64)
+    values = np.empty(table, dtype=np.int64)
+    where = np.empty(table, dtype=np.int64)
+    units = np.empty(longest, dtype=np.int64)
+    gram = np.empty(longest, dtype=np.int64)
+    hyp_count = np.zeros(longest, dtype=np.int64)
+    ref_count = np.zeros(longest, dtype=np.int64)
+    starts = np.empty(longest, dtype=np.int64)
+    stops = np.empty(longest, dtype=np.int64)
+    ref_bounds = np.empty(most_refs + 1, dtype=np.int64)
+    candidates = np.zeros((most_refs, width), dtype=np.int64)
+
+    for i in range(n_segments):
+        first = segment_offsets[i]
+        n_refs = segment_offsets[i + 1] - first - 1
+        candidates[:n_refs, :] = 0
+
+        # character orders: units are code points (whitespace removed unless ``whitespace``)
+        if char_order > 0:
+            mask = _table_size(char_offsets[first + 1] - char_offsets[first]) - 1
+            keys[:mask + 1] = _EMPTY
+            next_id = 0
+            m = 0
+            hyp_len = 0
+            for s in range(first, first + n_refs + 1):
+                if s > first:
+                    ref_bounds[s - first - 1] = m
+                for p in range(char_offsets[s], char_offsets[s + 1]):
+                    c = chars[p]
+                    if whitespace == 0 and _is_space(c):
+                        continue
+                    if s == first:
+                        units[m], next_id = _insert(keys, values, mask, c, next_id)
+                    else:
+                        units[m] = _lookup(keys, values, mask, c)
+                    m += 1
+                if s == first:
+                    hyp_len = m
+            ref_bounds[n_refs] = m
+            _order_block(units, hyp_len, ref_bounds, n_refs, char_order, candidates, 0, keys, values, gram,
+                         hyp_count, ref_count)
+
+        # word orders: whitespace tokens, one ASCII punctuation character split off the end, else the start
+        if word_order > 0:
+            n_words = 0
+            hyp_words = 0
+            for s in range(first, first + n_refs + 1):
+                if s > first:
+                    ref_bounds[s - first - 1] = n_words
+                p = char_offsets[s]
+                stop = char_offsets[s + 1]
+                while p < stop:
+                    if _is_space(chars[p]):
+                        p += 1
+                        continue
+                    q = p
+                    while q < stop and not _is_space(chars[q]):
+                        q += 1
+                    if q - p > 1 and _is_ascii_punct(chars[q - 1]):
+                        starts[n_words], stops[n_words] = p, q - 1
+                        starts[n_words + 1], stops[n_words + 1] = q - 1, q
+                        n_words += 2
+                    elif q - p > 1 and _is_ascii_punct(chars[p]):
+                        starts[n_words], stops[n_words] = p, p + 1
+                        starts[n_words + 1], stops[n_words + 1] = p + 1, q
+                        n_words += 2
+                    else:
+                        starts[n_words], stops[n_words] = p, q
+                        n_words += 1
+                    p = q
+                if s == first:
+                    hyp_words = n_words
+            ref_bounds[n_refs] = n_words
+            mask = _table_size(hyp_words) - 1
+            keys[:mask + 1] = _EMPTY
+            next_id = 0
+            for t in range(n_words):
+                units[t], next_id = _span_id(chars, starts, stops, t, keys, values, where, mask, next_id,
+                                             t < hyp_words)
+            _order_block(units, hyp_words, ref_bounds, n_refs, word_order, candidates, 3 * char_order, keys,
+                         values, gram, hyp_count, ref_count)
+
+        best = 0
+        best_score = -1.0
+        for k in range(n_refs):
+            score = _f_score(candidates[k], factor, one_plus_factor, eps_smoothing)
+            if score > best_score:
+                best_score = score
+                best = k
+        out[i, :] = candidates[best]
+    return out
+
+
+# ---------------------------------------------------------------------------------------- Python wrappers
+
+def _int64(name: str, values) -> np.ndarray:
+    array = np.ascontiguousarray(values, dtype=np.int64)
+    if array.ndim != 1:
+        raise ValueError(f"{name} must be 1-D, got shape {array.shape}")
+    return array
+
+
+def _check_orders(char_order: int, word_order: int) -> tuple[int, int]:
+    for name, value in (("char_order", char_order), ("word_order", word_order)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+        if value < 0:
+            raise ValueError(f"{name} must be >= 0, got {value}")
+    if char_order + word_order < 1:
+        raise ValueError("char_order + word_order must be >= 1")
+    return int(char_order), int(word_order)
+
+
+def _factors(beta) -> tuple[float, float]:
+    """``float(beta ** 2)`` and ``float(1 + beta ** 2)``: what Python's int/float arithmetic sees."""
+    factor = beta ** 2
+    return float(factor), float(1 + factor)
+
+
+def packed_statistics(chars: np.ndarray, char_offsets: np.ndarray, segment_offsets: np.ndarray, char_order: int,
+                      word_order: int, beta: float = 2, whitespace: bool = False,
+                      eps_smoothing: bool = False) -> np.ndarray:
+    """Per-segment statistics of a packed corpus (layout in the module docstring).
+
+    Args:
+        chars: int64 code points (0..0x10FFFF) of all sentences, concatenated (already lowercased if wanted).
+        char_offsets: ``n_sentences + 1`` non-decreasing offsets into ``chars``, from 0 to its size.
+        segment_offsets: ``n_segments + 1`` increasing offsets into the sentences, from 0 to ``n_sentences``; every
+            segment has at least two sentences (its hypothesis and one reference).
+        char_order, word_order, beta, whitespace, eps_smoothing: as in ``textmetrics.chrf``.
+
+    Returns:
+        int64 array of shape ``(n_segments, 3 * (char_order + word_order))``.
+    """
+    char_order, word_order = _check_orders(char_order, word_order)
+    chars = _int64("chars", chars)
+    char_offsets = _int64("char_offsets", char_offsets)
+    segment_offsets = _int64("segment_offsets", segment_offsets)
+    if chars.size and (chars.min() < 0 or chars.max() > 0x10FFFF):
+        raise ValueError("chars must be Unicode code points in 0..0x10FFFF")
+    if (char_offsets.size < 1 or char_offsets[0] != 0 or char_offsets[-1] != chars.size
+            or np.any(np.diff(char_offsets) < 0)):
+        raise ValueError("char_offsets must rise from 0 to len(chars) without decreasing")
+    if (segment_offsets.size < 1 or segment_offsets[0] != 0 or segment_offsets[-1] != char_offsets.size - 1
+            or np.any(np.diff(segment_offsets) < 2)):
+        raise ValueError("segment_offsets must rise from 0 to the number of sentences, at least 2 sentences (a "
+                         "hypothesis and a reference) per segment")
+    factor, one_plus_factor = _factors(beta)
+    return _corpus_statistics(chars, char_offsets, segment_offsets, char_order, word_order, int(bool(whitespace)),
+                              factor, one_plus_factor, int(bool(eps_smoothing)))
+
+
+def pack(hypotheses: Sequence[str], references: Sequence[Sequence[str]]):
+    """``(chars, char_offsets, segment_offsets)`` of a corpus, the hypothesis of each segment first."""
+    if len(hypotheses) != len(references):
+        raise ValueError(f"{len(hypotheses)} hypotheses but {len(references)} reference groups")
+    lines: list[str] = []
+    segment_offsets = np.empty(len(hypotheses) + 1, dtype=np.int64)
+    segment_offsets[0] = 0
+    for i, (hypothesis, refs) in enumerate(zip(hypotheses, references)):
+        if len(refs) == 0:
+            raise ValueError(f"segment {i} has no reference")
+        lines.append(hypothesis)
+        lines.extend(refs)
+        segment_offsets[i + 1] = len(lines)
+    text = "".join(lines)
+    chars = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
+    char_offsets = np.zeros(len(lines) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, lines), dtype=np.int64, count=len(lines)), out=char_offsets[1:])
+    return chars, char_offsets, segment_offsets
+
+
+def corpus_statistics(hypotheses: Sequence[str], references: Sequence[Sequence[str]], char_order: int,
+                      word_order: int, beta: float = 2, whitespace: bool = False,
+                      eps_smoothing: bool = False) -> np.ndarray:
+    """Same arguments and result as ``textmetrics.reference.chrf.corpus_statistics``, computed compiled."""
+    chars, char_offsets, segment_offsets = pack(hypotheses, references)
+    return packed_statistics(chars, char_offsets, segment_offsets, char_order, word_order, beta, whitespace,
+                             eps_smoothing)
+
+
+def segment_statistics(hypothesis: str, references: Sequence[str], char_order: int, word_order: int,
+                       beta: float = 2, whitespace: bool = False, eps_smoothing: bool = False) -> list[int]:
+    """Same as ``textmetrics.reference.chrf.segment_statistics``."""
+    return corpus_statistics([hypothesis], [references], char_order, word_order, beta, whitespace,
+                             eps_smoothing)[0].tolist()
+
+
+def f_score(statistics, beta: float = 2, eps_smoothing: bool = False) -> float:
+    """Same as ``textmetrics.reference.chrf.f_score`` (compiled; used to pick the best reference)."""
+    stats = _int64("statistics", statistics)
+    if stats.size == 0 or stats.size % 3:
+        raise ValueError(f"statistics must have 3 numbers per order, got {stats.size}")
+    factor, one_plus_factor = _factors(beta)
+    return float(_f_score(stats, factor, one_plus_factor, int(bool(eps_smoothing))))
