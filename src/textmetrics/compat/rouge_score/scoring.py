@@ -1,4 +1,5 @@
-"""rouge-score's ``scoring`` module: ``Score``, ``AggregateScore``, ``BootstrapAggregator``, ``fmeasure``.
+"""rouge-score's ``scoring`` module: ``Score``, ``BaseScorer``, ``AggregateScore``, ``BootstrapAggregator``,
+``fmeasure``.
 
 ``BootstrapAggregator`` behaves as rouge-score's does, quirks included: it draws from NumPy's global legacy RNG
 (never seeded here, so seed ``np.random`` yourself for repeatable intervals), resamples precision, recall and F
@@ -7,14 +8,23 @@ of corpus scores use textmetrics' own statistics instead.
 """
 from __future__ import annotations
 
+import abc
 from collections import defaultdict
-from typing import NamedTuple
+from typing import Dict, NamedTuple
 
 import numpy as np
 
 from ...scoring import Score, fmeasure as _fmeasure
 
-__all__ = ["Score", "AggregateScore", "BootstrapAggregator", "fmeasure"]
+__all__ = ["Score", "BaseScorer", "AggregateScore", "BootstrapAggregator", "fmeasure"]
+
+
+class BaseScorer(abc.ABC):
+    """Base class of scorers: ``score(target, prediction) -> {score_type: Score}`` (``RougeScorer`` is one)."""
+
+    @abc.abstractmethod
+    def score(self, target: str, prediction: str) -> Dict[str, Score]:
+        """The scores of ``prediction`` against ``target``, one per score type."""
 
 
 class AggregateScore(NamedTuple):
