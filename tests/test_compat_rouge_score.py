@@ -144,3 +144,108 @@ def test_bootstrap_aggregator_arguments():
         scoring.BootstrapAggregator(confidence_interval=1.5)
     with pytest.raises(ValueError, match="n_samples"):
         scoring.BootstrapAggregator(n_samples=0)
+
+
+# ------------------------------------------------------------------------- modules besides rouge_scorer
+
+from textmetrics.compat.rouge_score import tokenize as our_tokenize  # noqa: E402
+from textmetrics.compat.rouge_score import tokenizers as our_tokenizers  # noqa: E402
+
+real_tokenize = pytest.importorskip("rouge_score.tokenize")
+real_tokenizers = pytest.importorskip("rouge_score.tokenizers")
+
+any_text = st.text(alphabet="aAzZ09 .,\n\t-_éİK\u212a\u00df", max_size=40) | st.lists(
+    st.sampled_from(["running", "Friends", "meeting", "the", "ponies", "İstanbul", "a", "9"]), max_size=8).map(" ".join)
+
+
+class Suffix:
+    """A stemmer that is not NLTK's: drops a trailing 's' and can produce invalid tokens."""
+
+    def stem(self, word):
+        return word[:-1] + "-" if word.endswith("s") else word
+
+
+@settings(max_examples=200, deadline=None)
+@given(any_text)
+def test_tokenize_module(text):
+    from nltk.stem import porter
+
+    for stemmer in (None, porter.PorterStemmer(), porter.PorterStemmer(porter.PorterStemmer.ORIGINAL_ALGORITHM),
+                    Suffix()):
+        assert our_tokenize.tokenize(text, stemmer) == real_tokenize.tokenize(text, stemmer)
+    for use_stemmer in (False, True):
+        mine, theirs = our_tokenizers.DefaultTokenizer(use_stemmer), real_tokenizers.DefaultTokenizer(use_stemmer)
+        assert mine.tokenize(text) == theirs.tokenize(text)
+
+
+def test_tokenizers_module():
+    assert issubclass(our_tokenizers.DefaultTokenizer, our_tokenizers.Tokenizer)
+    with pytest.raises(TypeError):
+        our_tokenizers.Tokenizer()  # abstract, as in rouge-score
+    assert our_tokenize.NON_ALPHANUM_PATTERN == real_tokenize.NON_ALPHANUM_PATTERN
+    assert our_tokenize.VALID_TOKEN_PATTERN == real_tokenize.VALID_TOKEN_PATTERN
+
+    class Upper(our_tokenizers.Tokenizer):
+        def tokenize(self, text):
+            return text.upper().split()
+
+    for tokenizer in (Upper(), our_tokenizers.DefaultTokenizer(True), real_tokenizers.DefaultTokenizer(True)):
+        mine = rouge_scorer.RougeScorer(["rouge1", "rougeLsum"], tokenizer=tokenizer)
+        theirs = real_scorer.RougeScorer(["rouge1", "rougeLsum"], tokenizer=tokenizer)
+        assert mine.score("The cats\nare running", "the cat runs") == theirs.score("The cats\nare running",
+                                                                                     "the cat runs")
+
+
+def test_default_tokenizer_with_another_stemmer_is_called():
+    tokenizer = our_tokenizers.DefaultTokenizer()
+    tokenizer._stemmer = Suffix()
+    real_tok = real_tokenizers.DefaultTokenizer()
+    real_tok._stemmer = Suffix()
+    mine = rouge_scorer.RougeScorer(["rouge1", "rougeL"], tokenizer=tokenizer)
+    theirs = real_scorer.RougeScorer(["rouge1", "rougeL"], tokenizer=real_tok)
+    assert mine.score("dogs and cats run", "dog and cat runs") == theirs.score("dogs and cats run",
+                                                                                "dog and cat runs")
+
+
+def test_callable_tokenizer_object_is_used_through_its_method():
+    class Both(Chars):
+        def __call__(self, text):
+            raise AssertionError("rouge-score calls tokenize(), never the object")
+
+    assert (rouge_scorer.RougeScorer(["rouge1"], tokenizer=Both()).score("ab", "ba")
+            == real_scorer.RougeScorer(["rouge1"], tokenizer=Both()).score("ab", "ba"))
+
+
+def test_base_scorer():
+    assert isinstance(rouge_scorer.RougeScorer(["rouge1"]), scoring.BaseScorer)
+    with pytest.raises(TypeError):
+        scoring.BaseScorer()
+
+    class Length(scoring.BaseScorer):
+        def score(self, target, prediction):
+            return {"len": scoring.Score(len(prediction), len(target), 0.0)}
+
+    assert Length().score("ab", "abc") == {"len": (3, 2, 0.0)}
+
+
+token_lists = st.lists(st.sampled_from("abcde"), max_size=9)
+
+
+@settings(max_examples=300, deadline=None)
+@given(token_lists, token_lists, st.lists(token_lists, max_size=3), st.lists(token_lists, max_size=3))
+def test_token_list_helpers(ref, can, ref_sents, can_sents):
+    assert rouge_scorer.lcs_ind(ref, can) == real_scorer.lcs_ind(ref, can)
+    table = real_scorer._lcs_table(ref, can)
+    assert rouge_scorer._lcs_table(ref, can) == table
+    assert rouge_scorer._backtrack_norec(table, ref, can) == real_scorer._backtrack_norec(table, ref, can)
+    assert rouge_scorer._union_lcs(ref, can_sents) == real_scorer._union_lcs(ref, can_sents)
+    lists = [rouge_scorer.lcs_ind(ref, c) for c in can_sents]
+    assert rouge_scorer._find_union(lists) == real_scorer._find_union(lists)
+    for mine, theirs in ((rouge_scorer._summary_level_lcs(ref_sents, can_sents),
+                          real_scorer._summary_level_lcs(ref_sents, can_sents)),
+                         (rouge_scorer._score_lcs(ref, can), real_scorer._score_lcs(ref, can))):
+        assert mine == theirs and list(map(type, mine)) == list(map(type, theirs))
+    for n in (1, 2, 3):
+        grams = rouge_scorer._create_ngrams(ref, n), rouge_scorer._create_ngrams(can, n)
+        assert grams == (real_scorer._create_ngrams(ref, n), real_scorer._create_ngrams(can, n))
+        assert rouge_scorer._score_ngrams(*grams) == real_scorer._score_ngrams(*grams)
