@@ -7,9 +7,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from textmetrics.kernels import batch as B
 from textmetrics.kernels import lcs as L
-from textmetrics.kernels import rouge as K
+from textmetrics.kernels import rouge as B
 from textmetrics.reference import rouge as R
 
 ids = lambda xs: np.asarray(xs, dtype=np.int64)  # noqa: E731
@@ -35,8 +34,6 @@ def test_lcs_length_equals_reference(pair):
     expected = R.lcs_length(a, b)
     assert L.lcs_length(ids(a), ids(b)) == expected
     assert L.lcs_length(ids(b), ids(a)) == expected
-    assert K.lcs_length(ids(a), ids(b)) == expected      # the historical name, now bit-parallel
-    assert K.lcs_length_dp(ids(a), ids(b)) == expected   # the DP it replaced
 
 
 @settings(max_examples=40, deadline=None)
@@ -72,7 +69,9 @@ def test_against_rapidfuzz():
 
 def _marked_by_dp(ref, cand):
     mask = np.zeros(len(ref), dtype=np.bool_)
-    K._mark_lcs(ids(ref), ids(cand), K._lcs_table(ids(ref), ids(cand)), mask)
+    table = np.empty((len(ref) + 1) * (len(cand) + 1), dtype=np.int32)
+    B._lcs_table(ids(ref), ids(cand), table)
+    B._mark_lcs(ids(ref), ids(cand), B._as_table(table, ids(ref), ids(cand)), mask)
     return mask
 
 
@@ -105,13 +104,3 @@ def test_bit_parallel_backtrack_follows_the_tie_rule(ref, cand):
 def test_bit_parallel_backtrack_with_candidate_pattern(ref, cand):
     assert np.array_equal(_marked_by_bits(ref, cand, pattern_is_ref=False), _marked_by_dp(ref, cand))
     assert list(np.flatnonzero(_marked_by_dp(ref, cand))) == R.lcs_ref_indices(ref, cand)
-
-
-@settings(max_examples=200, deadline=None)
-@given(a=st.lists(st.integers(0, 3), max_size=300), b=st.lists(st.integers(0, 3), max_size=300))
-def test_python_int_bit_parallel_equals_the_dp(a, b):
-    from textmetrics.kernels import bitlcs
-    from textmetrics.reference import rouge as reference
-
-    assert bitlcs.lcs_length(a, b) == reference.lcs_length(a, b)
-    assert bitlcs.lcs_length([str(x) for x in a], [str(x) for x in b]) == reference.lcs_length(a, b)

@@ -10,48 +10,64 @@ from hypothesis import strategies as st
 
 import textmetrics as tm
 from textmetrics.kernels import rouge as K
-from textmetrics.metrics.rouge import _flat
 from textmetrics.reference import rouge as R
 from textmetrics.vocab import Vocabulary
 
 seqs = st.lists(st.integers(0, 3), max_size=300)
 short_seqs = st.lists(st.integers(0, 4), max_size=40)
 sentence_lists = st.lists(st.lists(st.integers(0, 4), max_size=25), max_size=5)
-ids = lambda xs: np.asarray(xs, dtype=np.int64)  # noqa: E731
+long_sentence_lists = st.lists(st.lists(st.integers(0, 4), max_size=150), min_size=1, max_size=3)
+
+
+def engine_stats(kind, ref_sents, cand_sents, int_param=0, float_param=1.2, flag=False):
+    """One pair through the compiled engine (``kernels.rouge.pair_stats``): sentences are lists of int ids."""
+    sents = list(cand_sents) + list(ref_sents)
+    lengths = [len(x) for x in sents]
+    ids = np.array([t for x in sents for t in x], dtype=np.int64)
+    sent_off = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+    text_sent = np.array([0, len(cand_sents), len(sents)], dtype=np.int64)
+    tok_off = sent_off[text_sent]
+    vocab = int(ids.max(initial=0)) + 1
+    hits, ref_size, cand_size = K.pair_stats(ids, tok_off, ids, tok_off, sent_off, text_sent, True, 1, [0, 1], vocab,
+                                             [kind], [int_param], [float_param], [flag])
+    return hits[0, 0], ref_size[0, 0], cand_size[0, 0]
 
 
 @settings(max_examples=150, deadline=None)
 @given(a=seqs, b=seqs, n=st.integers(1, 9))
 def test_ngram_overlap(a, b, n):
-    assert K.rouge_n_stats(ids(a), ids(b), n, 5) == tuple(R.rouge_n_stats(a, b, n))
+    assert engine_stats(K.KIND_N, [a], [b], n) == tuple(R.rouge_n_stats(a, b, n))
 
 
 @settings(max_examples=150, deadline=None)
 @given(a=seqs, b=seqs)
 def test_lcs_length(a, b):
-    assert K.lcs_length(ids(a), ids(b)) == R.lcs_length(a, b)
-
-
-@settings(max_examples=150, deadline=None)
-@given(a=short_seqs, b=short_seqs)
-def test_lcs_backtrack_follows_the_tie_rule(a, b):
-    mask = np.zeros(len(a), dtype=np.bool_)
-    K._mark_lcs(ids(a), ids(b), K._lcs_table(ids(a), ids(b)), mask)
-    assert list(np.flatnonzero(mask)) == R.lcs_ref_indices(a, b)
+    assert engine_stats(K.KIND_L, [a], [b]) == tuple(R.rouge_l_stats(a, b))
 
 
 @settings(max_examples=150, deadline=None)
 @given(ref=sentence_lists, cand=sentence_lists)
 def test_lsum(ref, cand):
-    got = K.rouge_lsum_stats(*_flat([ids(s) for s in ref]), *_flat([ids(s) for s in cand]), 5)
-    assert got == tuple(R.rouge_lsum_stats(ref, cand))
+    assert engine_stats(K.KIND_LSUM, ref, cand) == tuple(R.rouge_lsum_stats(ref, cand))
+
+
+@settings(max_examples=60, deadline=None)
+@given(ref=long_sentence_lists, cand=long_sentence_lists)
+def test_lsum_long_sentences(ref, cand):
+    # sentences beyond 64 and 128 tokens: multi-word bit patterns and the DP back-tracking
+    assert engine_stats(K.KIND_LSUM, ref, cand) == tuple(R.rouge_lsum_stats(ref, cand))
 
 
 @settings(max_examples=150, deadline=None)
 @given(ref=sentence_lists, cand=sentence_lists, weight=st.sampled_from([1.0, 1.2, 1.5, 2.0]))
 def test_weighted_lcs(ref, cand, weight):
-    got = K.rouge_w_stats(*_flat([ids(s) for s in ref]), *_flat([ids(s) for s in cand]), 5, weight)
-    assert got == tuple(R.rouge_w_stats(ref, cand, weight))
+    assert engine_stats(K.KIND_W, ref, cand, float_param=weight) == tuple(R.rouge_w_stats(ref, cand, weight))
+
+
+@settings(max_examples=40, deadline=None)
+@given(ref=long_sentence_lists, cand=long_sentence_lists, weight=st.sampled_from([1.0, 1.2, 2.0]))
+def test_weighted_lcs_long_sentences(ref, cand, weight):
+    assert engine_stats(K.KIND_W, ref, cand, float_param=weight) == tuple(R.rouge_w_stats(ref, cand, weight))
 
 
 @settings(max_examples=150, deadline=None)
@@ -59,7 +75,7 @@ def test_weighted_lcs(ref, cand, weight):
        max_skip=st.one_of(st.none(), st.integers(0, 10)), unigrams=st.booleans())
 def test_skip_bigrams(a, b, max_skip, unigrams):
     skip = -1 if max_skip is None else max_skip
-    assert K.rouge_s_stats(ids(a), ids(b), skip, unigrams, 4) == tuple(R.rouge_s_stats(a, b, max_skip, unigrams))
+    assert engine_stats(K.KIND_S, [a], [b], skip, flag=unigrams) == tuple(R.rouge_s_stats(a, b, max_skip, unigrams))
 
 
 # ------------------------------------------------------------------------------------------ invariants

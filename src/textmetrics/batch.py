@@ -7,7 +7,7 @@
    (``kernels.tokenize``; text that is not ASCII is lowercased by Python first, as ``str.lower()`` can produce ASCII
    letters), with stemming applied once per distinct word (``tokenizers.stem`` is memoized); a custom tokenizer
    runs in Python;
-2. all token ids, per-text offsets and sentence offsets go to one Numba kernel (``kernels.batch.pair_stats``) that
+2. all token ids, per-text offsets and sentence offsets go to one Numba kernel (``kernels.rouge.pair_stats``) that
    computes each pair's sufficient statistics ``(hits, ref_size, cand_size)``, in parallel over pairs;
 3. precision, recall and F come from the statistics with numpy, by the same IEEE operations as
    ``metrics.rouge.plain_score``/``weighted_score``/``combine`` (so the same floats), and several references are
@@ -22,6 +22,7 @@ keep the per-pair arrays or running sums.
 """
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import time
@@ -31,6 +32,7 @@ from typing import Iterator, NamedTuple, Optional, Sequence, Union
 
 import numpy as np
 
+from .kernels.engine import K
 from .scoring import Score, check_alpha
 from .tokenizers import TokenizerSpec, resolve_tokenizer, stem
 
@@ -268,28 +270,35 @@ def _default_corpus(texts: list[str], stemmer: bool) -> _Corpus:
     return _Corpus(ids, tok_off, ids, tok_off, sent_off, text_sent, True, max(vocab_size, 1))
 
 
+def intern_tokens(tokens: list, vocab: dict, counter) -> np.ndarray:
+    """Ids of hashable tokens, at C speed: a new token gets the next value of ``counter`` (so ids are unique per
+    token but not dense: they lie below the number of tokens interned so far)."""
+    return np.fromiter(map(vocab.setdefault, tokens, counter), dtype=np.int64, count=len(tokens))
+
+
 def _python_corpus(texts: list[str], tokenize, need_sentences: bool) -> _Corpus:
     vocab: dict = {}
-    intern = vocab.setdefault
+    counter = itertools.count()
 
     def encode(token_lists):
-        ids = [intern(tok, len(vocab)) for tokens in token_lists for tok in tokens]
-        lengths = [len(tokens) for tokens in token_lists]
-        offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=offsets[1:])
-        return np.array(ids, dtype=np.int64), offsets
+        ids = intern_tokens(list(itertools.chain.from_iterable(token_lists)), vocab, counter)
+        offsets = np.zeros(len(token_lists) + 1, dtype=np.int64)
+        np.cumsum(np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists)), out=offsets[1:])
+        return ids, offsets
 
     ids, tok_off = encode([tokenize(t) for t in texts])
     if not need_sentences:
-        zeros = np.zeros(len(texts) + 1, dtype=np.int64)
-        return _Corpus(ids, tok_off, ids, tok_off, zeros[:1], zeros, True, max(len(vocab), 1))
+        # no sentence metric asked for: the sentence view is the flat one, one sentence per text
+        text_sent = np.arange(len(texts) + 1, dtype=np.int64)
+        return _Corpus(ids, tok_off, ids, tok_off, tok_off, text_sent, True, int(ids.max(initial=0)) + 1)
     per_text = [[s for s in (tokenize(line) for line in t.split("\n") if line) if s] for t in texts]
     sents = [s for text_sents in per_text for s in text_sents]
     sids, sent_off = encode(sents)
     text_sent = np.zeros(len(texts) + 1, dtype=np.int64)
     np.cumsum([len(s) for s in per_text], out=text_sent[1:])
     stok_off = sent_off[text_sent]
-    return _Corpus(ids, tok_off, sids, stok_off, sent_off, text_sent, False, max(len(vocab), 1))
+    vocab_size = max(int(ids.max(initial=0)), int(sids.max(initial=0))) + 1
+    return _Corpus(ids, tok_off, sids, stok_off, sent_off, text_sent, False, vocab_size)
 
 
 # ---------------------------------------------------------------------------------- statistics -> scores
@@ -321,23 +330,22 @@ def _to_scores(spec: MetricSpec, hits, ref_size, cand_size, alpha: float) -> Sco
     return ScoreArrays(p, r, _fmeasure(p, r, alpha))
 
 
-def _combine(spec: MetricSpec, hits, ref_size, cand_size, ref_off, multi_ref: str, alpha: float,
-             kernels) -> ScoreArrays:
+def _combine(spec: MetricSpec, hits, ref_size, cand_size, ref_off, multi_ref: str, alpha: float) -> ScoreArrays:
     """``metrics.rouge.combine`` for every pair at once."""
     n_pairs = len(ref_off) - 1
     if len(hits) == n_pairs:  # one reference per pair
         return _to_scores(spec, hits, ref_size, cand_size, alpha)
     if multi_ref == "average":
-        sums = [kernels.group_sums(x, ref_off) for x in (hits, ref_size, cand_size)]
+        sums = [K.group_sums(x, ref_off) for x in (hits, ref_size, cand_size)]
         return _to_scores(spec, *sums, alpha)
     if multi_ref == "best_recall":
         recall = np.zeros_like(hits)
         ok = ref_size != 0
         recall[ok] = hits[ok] / ref_size[ok]
-        best = kernels.first_argmax_per_group(recall, ref_off)
+        best = K.first_argmax_per_group(recall, ref_off)
         return _to_scores(spec, hits[best], ref_size[best], cand_size[best], alpha)
     scores = _to_scores(spec, hits, ref_size, cand_size, alpha)
-    best = kernels.first_argmax_per_group(scores.fmeasure, ref_off)
+    best = K.first_argmax_per_group(scores.fmeasure, ref_off)
     return ScoreArrays(*(x[best] for x in scores))
 
 
@@ -369,7 +377,13 @@ def rouge(references: Sequence[References], candidates: Sequence[str], metrics=D
         >>> result.pair(0)["rougeL"]
         Score(precision=0.6, recall=0.5, fmeasure=0.5454545454545454)
     """
-    specs = _parse_metrics(metrics)
+    return score_specs(_parse_metrics(metrics), references, candidates, stemmer=stemmer, multi_ref=multi_ref,
+                       tokenizer=tokenizer, alpha=alpha, backend=backend)
+
+
+def score_specs(specs: Sequence[MetricSpec], references, candidates, *, stemmer: bool = False, multi_ref: str = "best",
+                tokenizer: TokenizerSpec = "default", alpha: float = 0.5, backend: str = "numba") -> RougeResult:
+    """``rouge`` for already parsed metrics: the one engine behind the batch and the single-pair functions."""
     _check_choice("multi_ref", multi_ref, MULTI_REF_MODES)
     _check_choice("backend", backend, BACKENDS)
     alpha = check_alpha(alpha)
@@ -379,7 +393,7 @@ def rouge(references: Sequence[References], candidates: Sequence[str], metrics=D
         return _rouge_python(specs, references, cands, stemmer=stemmer, multi_ref=multi_ref, tokenizer=tokenizer,
                              alpha=alpha)
 
-    from .kernels import batch as kernels
+    from .kernels import rouge as kernels
 
     texts = cands + refs
     if tokenizer is None or (isinstance(tokenizer, str) and tokenizer == "default"):
@@ -394,18 +408,11 @@ def rouge(references: Sequence[References], candidates: Sequence[str], metrics=D
     float_params = np.array([s.weight for s in specs], dtype=np.float64)
     flags = np.array([s.unigrams for s in specs], dtype=np.bool_)
     n_pairs = len(cands)
-    chunk = max(16, -(-n_pairs // (4 * _num_threads())))  # a few chunks per thread; scratch is per chunk
     hits, ref_size, cand_size = kernels.pair_stats(
         corpus.ids, corpus.tok_off, corpus.sids, corpus.stok_off, corpus.sent_off, corpus.text_sent,
-        corpus.same_views, n_pairs, ref_off, corpus.vocab_size, kinds, int_params, float_params, flags, chunk)
-    return RougeResult({s.name: _combine(s, hits[k], ref_size[k], cand_size[k], ref_off, multi_ref, alpha, kernels)
+        corpus.same_views, n_pairs, ref_off, corpus.vocab_size, kinds, int_params, float_params, flags)
+    return RougeResult({s.name: _combine(s, hits[k], ref_size[k], cand_size[k], ref_off, multi_ref, alpha)
                         for k, s in enumerate(specs)})
-
-
-def _num_threads() -> int:
-    import numba
-
-    return numba.get_num_threads()
 
 
 def _rouge_python(specs, references, cands, **opts) -> RougeResult:

@@ -21,10 +21,25 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 
 import numpy as np
-from numba import njit
+from .engine import K, njit
 
 from ..vocab import Vocabulary
-from .rouge import _dense_ranks
+
+
+@njit(cache=True)
+def _dense_ranks(codes):
+    """Replace int64 codes by dense ranks 0..k-1 that preserve equality."""
+    out = np.empty(codes.size, dtype=np.int64)
+    if codes.size == 0:
+        return out
+    order = np.argsort(codes, kind="mergesort")
+    rank = 0
+    out[order[0]] = 0
+    for k in range(1, codes.size):
+        if codes[order[k]] != codes[order[k - 1]]:
+            rank += 1
+        out[order[k]] = rank
+    return out
 
 
 @njit(cache=True, nogil=True)
@@ -130,7 +145,7 @@ def packed_statistics(tokens: np.ndarray, sentence_offsets: np.ndarray, segment_
             or segment_offsets[-1] != sentence_offsets.size - 1 or np.any(np.diff(segment_offsets) < 2):
         raise ValueError("segment_offsets must rise from 0 to the number of sentences, by at least 2 per segment "
                          "(a hypothesis and at least one reference)")
-    return _corpus_statistics(tokens, sentence_offsets, segment_offsets, int(max_order))
+    return K.segment_statistics(tokens, sentence_offsets, segment_offsets, int(max_order))
 
 
 def pack(hypotheses: Sequence[Sequence[Hashable]], references: Sequence[Sequence[Sequence[Hashable]]]):

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
+from .engine import K, njit
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _LOW_32 = np.uint64(0xFFFFFFFF)
@@ -212,12 +212,29 @@ class ReferenceTables:
         return self.segment_offsets.size - 1
 
 
-def _tables_for(sentence_offsets: np.ndarray, segment_offsets: np.ndarray, max_order: int) -> np.ndarray:
+def check_offsets(name: str, offsets: np.ndarray, size: int) -> None:
+    """``offsets`` (1-D, at least one entry) rise from 0 to ``size``."""
+    if offsets.ndim != 1 or offsets.size < 1 or offsets[0] != 0 or offsets[-1] != size \
+            or np.any(offsets[1:] < offsets[:-1]):
+        raise ValueError(f"{name} must rise from 0 to {size}")
+
+
+def _check_ids(ids: np.ndarray, allow_unknown: bool) -> None:
+    if ids.size and (ids.min() < (-1 if allow_unknown else 0) or ids.max() >= 1 << 32):
+        raise ValueError("token ids must lie in 0 .. 2**32 - 1" + (" (or -1 for unknown)" if allow_unknown else ""))
+
+
+def _tables_for(ref_ids: np.ndarray, sentence_offsets: np.ndarray, segment_offsets: np.ndarray,
+                max_order: int) -> np.ndarray:
+    check_offsets("sentence_offsets", sentence_offsets, ref_ids.size)
+    _check_ids(ref_ids, allow_unknown=False)
+    if max_order < 1:
+        raise ValueError(f"max_order must be >= 1, got {max_order}")
     if segment_offsets[0] != 0 or segment_offsets[-1] != sentence_offsets.size - 1 \
             or np.any(np.diff(segment_offsets) < 1):
         raise ValueError("every segment needs at least one reference")
-    table_offsets = _table_offsets(sentence_offsets, segment_offsets, max_order)
-    if _largest(table_offsets) > _MAX_CAPACITY:
+    table_offsets = K.table_offsets(sentence_offsets, segment_offsets, max_order)
+    if K.largest_table(table_offsets) > _MAX_CAPACITY:
         raise ValueError("a segment's references have more n-grams than a table can hold (2**30)")
     return table_offsets
 
@@ -233,8 +250,8 @@ def build(ids: np.ndarray, sentence_offsets: np.ndarray, segment_offsets: np.nda
             (at least one).
         max_order: highest n-gram order N, at least 1.
     """
-    table_offsets = _tables_for(sentence_offsets, segment_offsets, max_order)
-    keys, clip = _build(ids, sentence_offsets, segment_offsets, max_order, table_offsets)
+    table_offsets = _tables_for(ids, sentence_offsets, segment_offsets, max_order)
+    keys, clip = K.build_tables(ids, sentence_offsets, segment_offsets, max_order, table_offsets)
     return ReferenceTables(max_order, sentence_offsets, segment_offsets, table_offsets, keys, clip)
 
 
@@ -250,7 +267,9 @@ def candidate_statistics(tables: ReferenceTables, ids: np.ndarray, offsets: np.n
     """
     if offsets.size - 1 != tables.n_segments:
         raise ValueError(f"{offsets.size - 1} candidates for {tables.n_segments} segments")
-    return _candidate_statistics(ids, offsets, tables.sentence_offsets, tables.segment_offsets,
+    check_offsets("offsets", offsets, ids.size)
+    _check_ids(ids, allow_unknown=True)
+    return K.candidate_statistics(ids, offsets, tables.sentence_offsets, tables.segment_offsets,
                                  tables.table_offsets, tables.keys, tables.clip, tables.max_order)
 
 
@@ -258,7 +277,9 @@ def corpus_statistics(ref_ids: np.ndarray, sentence_offsets: np.ndarray, segment
                       ids: np.ndarray, offsets: np.ndarray, max_order: int) -> np.ndarray:
     """``candidate_statistics(build(ref_ids, sentence_offsets, segment_offsets, max_order), ids, offsets)``, one
     segment at a time in a small scratch table (faster when the tables serve once)."""
-    table_offsets = _tables_for(sentence_offsets, segment_offsets, max_order)
+    table_offsets = _tables_for(ref_ids, sentence_offsets, segment_offsets, max_order)
+    check_offsets("offsets", offsets, ids.size)
+    _check_ids(ids, allow_unknown=True)
     if offsets.size != segment_offsets.size:
         raise ValueError(f"{offsets.size - 1} candidates for {segment_offsets.size - 1} segments")
-    return _corpus_statistics(ref_ids, sentence_offsets, segment_offsets, ids, offsets, max_order, table_offsets)
+    return K.reference_statistics(ref_ids, sentence_offsets, segment_offsets, ids, offsets, max_order, table_offsets)

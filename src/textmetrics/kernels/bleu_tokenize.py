@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from numba import njit
+from .engine import K, njit
 
 from ..bleu_tokenizers import _ALWAYS_SPLIT
 
@@ -410,7 +410,7 @@ class TokenVocabulary:
         if tokenizer not in MODES:
             raise ValueError(f"the compiled path has the tokenizers {list(MODES)}, not {tokenizer!r}")
         text, starts, stops = encode_lines(lines)
-        ids, offsets, slots, types, store, n_types, store_size = _encode(
+        ids, offsets, slots, types, store, n_types, store_size = K.encode_lines(
             text, starts, stops, MODES[tokenizer], insert, SPLIT, _REPLACEMENT_TEXT, _REPLACEMENT_OFFSETS, IS_SPACE,
             self._slots, self._types, self._store, self._n_types, self._store_size)
         if insert:

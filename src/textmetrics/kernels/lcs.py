@@ -20,7 +20,7 @@ Only the length comes out: ROUGE-Lsum and ROUGE-W need the back-tracked LCS itse
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from .engine import njit
 
 _ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
 _ZERO = np.uint64(0)

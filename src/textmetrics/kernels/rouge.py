@@ -1,107 +1,255 @@
-"""ROUGE kernels over integer token ids (``textmetrics.vocab``), mirroring ``textmetrics.reference.rouge``.
+"""The ROUGE kernel: sufficient statistics of every (reference, candidate) pair of a corpus in one call.
 
-Token ids are dense: ``0 <= id < vocab_size``. Summary-level kernels take a flat id array plus sentence offsets
-(``offsets[k]:offsets[k+1]`` is sentence k). Each kernel returns ``(hits, ref_size, cand_size)``.
+Mirrors, per pair, ``textmetrics.reference.rouge``, exactly: ``pair_stats``
+returns, for each metric and each (candidate, reference) entry, the ``(hits, ref_size, cand_size)`` that the
+single-pair functions compute; ``textmetrics.batch`` turns them into scores.
+
+Layout. Texts are numbered: candidates ``0 .. n_cands - 1``, then the references, entry ``e`` being text
+``n_cands + e``; pair ``p``'s references are entries ``ref_off[p] .. ref_off[p + 1] - 1``. Every text has two views
+of its tokens (``textmetrics.kernels.tokenize`` describes the arrays): a flat one (``ids``, ``tok_off``) for
+ROUGE-N/L/S/SU and a sentence one (``sids``, ``stok_off``, ``sent_off``, ``text_sent``) for ROUGE-Lsum/W. They
+coincide for the default tokenizer (``same_views``); a custom tokenizer may tokenize a line differently from the
+whole text.
+
+Each entry is scored on its own: its tokens are renumbered ``0 .. L - 1`` (L = distinct tokens of the pair), so
+every count array is small and is back to zero after use. No entry's result can depend on another entry, on the
+chunking or on the number of threads: one call scores a range of pairs with its own scratch arrays.
+
+Per metric, the same statistics by cheaper routes than the single-pair kernels:
+
+* n-grams and skip bigrams are counted, not sorted: a k-gram is the pair (rank of its (k-1)-gram prefix, last token);
+  two stable counting sorts give every pair a dense rank, equal pairs equal ranks, so an n-gram's rank is built in
+  n - 1 linear steps and never overflows; when ``rank * L + token`` stays below ``_DIRECT_CODES`` (bigrams of a pair
+  with at most 181 distinct tokens) that code is counted directly;
+* ROUGE-L: the bit-parallel LCS length (``kernels.lcs``);
+* ROUGE-Lsum: one LCS per sentence pair, back-tracked with rouge-score's tie rule from bit-parallel column states
+  when one of the two sentences has at most 64 tokens (``_mark_lcs_bits``), from the DP table otherwise; and when
+  both texts are one line each, the union of that single LCS is the LCS itself and no token of it can run out of
+  counts, so the hits are the LCS length;
+* ROUGE-W: the single-pair algorithm on flat scratch tables (same float operations, same order).
+
+Metric codes (``kinds``): ``KIND_N`` (``int_params`` = n), ``KIND_L``, ``KIND_LSUM``, ``KIND_W`` (``float_params`` =
+weight), ``KIND_S`` (``int_params`` = max skip, -1 for any gap; ``flags`` = with unigrams, i.e. ROUGE-SU).
 """
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from .engine import K, njit
 
-from .lcs import lcs_length  # noqa: F401 - bit-parallel LCS length, re-exported under its historical name
+from .lcs import lcs_length_masks, popcount64
+
+KIND_N, KIND_L, KIND_LSUM, KIND_W, KIND_S = 0, 1, 2, 3, 4
+
+_ONE = np.uint64(1)
+_ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
+_DIRECT_CODES = 1 << 15  # n-gram codes below this are counted directly (no ranking): count arrays are this big
 
 
-@njit(cache=True)
-def _overlap_of_sorted(a, b):
-    """sum over distinct values v of min(count of v in a, count of v in b), for sorted a and b."""
-    i = 0
-    j = 0
+# ------------------------------------------------------------------------------------------- renumbering
+
+@njit(cache=True, nogil=True)
+def _localize(ids, start, stop, slot, seen, n_local, out):
+    """``out[k - start]`` = pair-local number of ``ids[k]``; new tokens get the next numbers (recorded in ``seen``)."""
+    for k in range(start, stop):
+        t = ids[k]
+        s = slot[t]
+        if s < 0:
+            s = n_local
+            slot[t] = s
+            seen[n_local] = t
+            n_local += 1
+        out[k - start] = s
+    return n_local
+
+
+# ----------------------------------------------------------------------------------- counting and ranks
+
+@njit(cache=True, nogil=True)
+def _clipped_overlap(codes, n_ref, n_cand, count):
+    """sum over codes of min(count among codes[:n_ref], count among codes[n_ref:n_ref + n_cand]).
+
+    Codes are below ``count.size``; ``count`` is zero on entry and on exit.
+    """
+    for k in range(n_ref):
+        count[codes[k]] += 1
     hits = 0
-    while i < a.size and j < b.size:
-        if a[i] == b[j]:
+    for k in range(n_ref, n_ref + n_cand):
+        if count[codes[k]] > 0:
+            count[codes[k]] -= 1
             hits += 1
-            i += 1
-            j += 1
-        elif a[i] < b[j]:
-            i += 1
-        else:
-            j += 1
+    for k in range(n_ref):
+        count[codes[k]] = 0
     return hits
 
 
-@njit(cache=True)
-def _dense_ranks(codes):
-    """Replace int64 codes by dense ranks 0..k-1 that preserve equality."""
-    out = np.empty(codes.size, dtype=np.int64)
-    if codes.size == 0:
-        return out
-    order = np.argsort(codes, kind="mergesort")
-    rank = 0
-    out[order[0]] = 0
-    for k in range(1, codes.size):
-        if codes[order[k]] != codes[order[k - 1]]:
-            rank += 1
-        out[order[k]] = rank
-    return out
+@njit(cache=True, nogil=True)
+def _unigram_hits(ref, cand, count):
+    """Clipped unigram matches of two local-id sequences (``count`` zero on entry and exit)."""
+    for t in ref:
+        count[t] += 1
+    hits = 0
+    for t in cand:
+        if count[t] > 0:
+            count[t] -= 1
+            hits += 1
+    for t in ref:
+        count[t] = 0
+    return hits
 
 
-@njit(cache=True)
-def ngram_codes(ids, n, vocab_size):
-    """One int64 per n-gram of ``ids`` (len - n + 1 of them) such that equal n-grams get equal codes.
+@njit(cache=True, nogil=True)
+def _counting_sort(keys, key_shift, n_keys, order_in, order_out, n, bucket):
+    """Stable: ``order_out`` = ``order_in[:n]`` sorted by ``keys[i + key_shift]`` (keys in ``0 .. n_keys - 1``)."""
+    for b in range(n_keys + 1):
+        bucket[b] = 0
+    for k in range(n):
+        bucket[keys[order_in[k] + key_shift] + 1] += 1
+    for b in range(n_keys):
+        bucket[b + 1] += bucket[b]
+    for k in range(n):
+        i = order_in[k]
+        key = keys[i + key_shift]
+        order_out[bucket[key]] = i
+        bucket[key] += 1
 
-    Longer n-grams are built a token at a time: code(k-gram) = rank(k-1-gram) * vocab_size + next token, and ranks
-    are re-densified after each step, so the codes never overflow whatever n is.
+
+@njit(cache=True, nogil=True)
+def _rank_pairs(hi, n_hi, lo, lo_shift, n_lo, n, rank, order, tmp, bucket):
+    """``rank[i]`` for ``i < n``: dense rank of the pair ``(hi[i], lo[i + lo_shift])``; equal pairs, equal ranks.
+
+    ``order``/``tmp`` hold ``n`` ints, ``bucket`` ``max(n_hi, n_lo) + 1``. Returns the number of distinct pairs.
     """
-    count = ids.size - n + 1
-    if count <= 0:
-        return np.empty(0, dtype=np.int64)
-    codes = ids[:count].copy()
-    for k in range(1, n):
-        codes = _dense_ranks(codes) * vocab_size + ids[k:k + count]
-    return codes
+    for i in range(n):
+        order[i] = i
+    _counting_sort(lo, lo_shift, n_lo, order, tmp, n, bucket)
+    _counting_sort(hi, 0, n_hi, tmp, order, n, bucket)
+    r = -1
+    prev_hi = -1
+    prev_lo = -1
+    for k in range(n):
+        i = order[k]
+        if hi[i] != prev_hi or lo[i + lo_shift] != prev_lo:
+            r += 1
+            prev_hi = hi[i]
+            prev_lo = lo[i + lo_shift]
+        rank[i] = r
+    return r + 1
 
 
-@njit(cache=True)
-def rouge_n_stats(ref, cand, n, vocab_size):
-    both = np.concatenate((ref, cand))
-    ref_count = max(ref.size - n + 1, 0)
-    codes = ngram_codes(both, n, vocab_size)
-    # n-grams that straddle the ref/cand boundary are dropped: keep ref's first ref_count, cand's last ones.
-    cand_count = max(cand.size - n + 1, 0)
-    ref_codes = np.sort(codes[:ref_count])
-    cand_codes = np.sort(codes[codes.size - cand_count:])
-    return _overlap_of_sorted(ref_codes, cand_codes), ref_count, cand_count
+@njit(cache=True, nogil=True)
+def _ngram_hits(ref, cand, order, n_local, both, ranks, new_ranks, tmp, perm, bucket, count):
+    """Clipped n-gram matches (``reference.rouge.rouge_n_stats``'s hits) of two local-id sequences.
+
+    The n-grams of ``ref + cand`` are ranked together; those straddling the boundary are ranked and ignored.
+    ``count`` (zero on entry and exit) has room for every code.
+    """
+    m = ref.size
+    total = m + cand.size
+    if m < order or cand.size < order:
+        return 0
+    if order == 2 and n_local * n_local <= count.size:
+        # Bigrams, few distinct tokens: the code a * n_local + b is unique per bigram and small enough to count.
+        for k in range(m - 1):
+            ranks[k] = ref[k] * n_local + ref[k + 1]
+        for k in range(cand.size - 1):
+            ranks[m - 1 + k] = cand[k] * n_local + cand[k + 1]
+        return _clipped_overlap(ranks, m - 1, cand.size - 1, count)
+    for k in range(m):
+        both[k] = ref[k]
+        ranks[k] = ref[k]
+    for k in range(cand.size):
+        both[m + k] = cand[k]
+        ranks[m + k] = cand[k]
+    n_ranks = n_local
+    for step in range(1, order):
+        n = total - step
+        if step == order - 1 and n_ranks * n_local <= count.size:
+            # Last step, small enough: the code rank * n_local + token is unique per n-gram; no need to rank it.
+            for i in range(n):
+                new_ranks[i] = ranks[i] * n_local + both[i + step]
+        else:
+            n_ranks = _rank_pairs(ranks, n_ranks, both, step, n_local, n, new_ranks, perm, tmp, bucket)
+        ranks, new_ranks = new_ranks, ranks
+    # ref's n-grams start at 0 .. m - order, cand's at m .. total - order: move cand's next to ref's.
+    n_ref = m - order + 1
+    n_cand = cand.size - order + 1
+    for k in range(n_cand):
+        ranks[n_ref + k] = ranks[m + k]
+    return _clipped_overlap(ranks, n_ref, n_cand, count)
 
 
-@njit(cache=True)
-def lcs_length_dp(a, b):
-    """LCS length by the classic dynamic programme, one row at a time (``lcs_length`` is the bit-parallel one)."""
+# ------------------------------------------------------------------------------------------- ROUGE-S/SU
+
+@njit(cache=True, nogil=True)
+def _skip_units(ids, max_skip, unigrams, n_local, hi, lo, start):
+    """Write the skip bigrams ``(a, b)`` of ``ids`` (and, with ``unigrams``, ``(n_local, a)`` for every token but the
+    last: ROUGE-SU) into ``hi``/``lo`` from ``start``; returns how many (``reference.rouge.skip_bigrams``)."""
+    n = ids.size
+    gap = n if max_skip < 0 else max_skip
+    k = start
+    for i in range(n):
+        for j in range(i + 1, min(n, i + gap + 2)):
+            hi[k] = ids[i]
+            lo[k] = ids[j]
+            k += 1
+    if unigrams:
+        for i in range(n - 1):
+            hi[k] = n_local
+            lo[k] = ids[i]
+            k += 1
+    return k - start
+
+
+@njit(cache=True, nogil=True)
+def _unit_count(n, max_skip, unigrams):
+    gap = n if max_skip < 0 else max_skip
+    total = 0
+    for i in range(n):
+        total += max(min(n, i + gap + 2) - (i + 1), 0)
+    if unigrams and n > 0:
+        total += n - 1
+    return total
+
+
+@njit(cache=True, nogil=True)
+def _skip_bigram_stats(ref, cand, max_skip, unigrams, n_local):
+    """``reference.rouge.rouge_s_stats`` on local ids: ``(hits, ref units, cand units)``."""
+    size = _unit_count(ref.size, max_skip, unigrams) + _unit_count(cand.size, max_skip, unigrams)
+    hi = np.empty(size, dtype=np.int64)
+    lo = np.empty(size, dtype=np.int64)
+    n_ref = _skip_units(ref, max_skip, unigrams, n_local, hi, lo, 0)
+    n_cand = _skip_units(cand, max_skip, unigrams, n_local, hi, lo, n_ref)
+    rank = np.empty(size, dtype=np.int64)
+    order = np.empty(size, dtype=np.int64)
+    tmp = np.empty(size, dtype=np.int64)
+    bucket = np.empty(n_local + 2, dtype=np.int64)
+    _rank_pairs(hi, n_local + 1, lo, 0, n_local, size, rank, order, tmp, bucket)
+    count = np.zeros(max(size, 1), dtype=np.int32)
+    return _clipped_overlap(rank, n_ref, n_cand, count), n_ref, n_cand
+
+
+# ------------------------------------------------------------------------------------------------ ROUGE-L
+
+@njit(cache=True, nogil=True)
+def _lcs_local(a, b, n_local, pm, state):
+    """Bit-parallel LCS length of two local-id sequences; ``pm`` needs ``n_local * ceil(min(len) / 64)`` words."""
     if a.size == 0 or b.size == 0:
         return 0
-    prev = np.zeros(b.size + 1, dtype=np.int64)
-    cur = np.zeros(b.size + 1, dtype=np.int64)
-    for i in range(a.size):
-        ai = a[i]
-        for j in range(b.size):
-            if ai == b[j]:
-                cur[j + 1] = prev[j] + 1
-            else:
-                cur[j + 1] = max(prev[j + 1], cur[j])
-        prev, cur = cur, prev
-    return prev[b.size]
+    if a.size <= b.size:
+        pattern = a
+        text = b
+    else:
+        pattern = b
+        text = a
+    words = (pattern.size + 63) // 64
+    for k in range(n_local * words):
+        pm[k] = 0
+    for i in range(pattern.size):
+        pm[pattern[i] * words + i // 64] |= _ONE << np.uint64(i % 64)
+    return lcs_length_masks(pm, text, words, state)
 
 
-@njit(cache=True)
-def _lcs_table(ref, cand):
-    t = np.zeros((ref.size + 1, cand.size + 1), dtype=np.int64)
-    for i in range(1, ref.size + 1):
-        for j in range(1, cand.size + 1):
-            if ref[i - 1] == cand[j - 1]:
-                t[i, j] = t[i - 1, j - 1] + 1
-            else:
-                t[i, j] = max(t[i - 1, j], t[i, j - 1])
-    return t
-
+# ------------------------------------------------------------------------------------- ROUGE-Lsum and W
 
 @njit(cache=True)
 def _mark_lcs(ref, cand, t, mask):
@@ -117,49 +265,6 @@ def _mark_lcs(ref, cand, t, mask):
             j -= 1
         else:
             i -= 1
-
-
-@njit(cache=True)
-def _counts(ids, vocab_size):
-    c = np.zeros(vocab_size, dtype=np.int64)
-    for t in ids:
-        c[t] += 1
-    return c
-
-
-@njit(cache=True)
-def rouge_lsum_stats(ref, ref_off, cand, cand_off, vocab_size):
-    ref_left = _counts(ref, vocab_size)
-    cand_left = _counts(cand, vocab_size)
-    hits = 0
-    for r in range(ref_off.size - 1):
-        rs = ref[ref_off[r]:ref_off[r + 1]]
-        mask = np.zeros(rs.size, dtype=np.bool_)
-        for c in range(cand_off.size - 1):
-            cs = cand[cand_off[c]:cand_off[c + 1]]
-            _mark_lcs(rs, cs, _lcs_table(rs, cs), mask)
-        for i in range(rs.size):
-            t = rs[i]
-            if mask[i] and cand_left[t] > 0 and ref_left[t] > 0:
-                hits += 1
-                cand_left[t] -= 1
-                ref_left[t] -= 1
-    return hits, ref.size, cand.size
-
-
-@njit(cache=True)
-def _wlcs_table(ref, cand, weight):
-    score = np.zeros((ref.size + 1, cand.size + 1), dtype=np.float64)
-    run = np.zeros((ref.size + 1, cand.size + 1), dtype=np.int64)
-    for i in range(1, ref.size + 1):
-        for j in range(1, cand.size + 1):
-            if ref[i - 1] == cand[j - 1]:
-                k = run[i - 1, j - 1]
-                score[i, j] = score[i - 1, j - 1] + float(k + 1) ** weight - float(k) ** weight
-                run[i, j] = k + 1
-            else:
-                score[i, j] = max(score[i - 1, j], score[i, j - 1])
-    return score
 
 
 @njit(cache=True, nogil=True)
@@ -179,48 +284,361 @@ def add_weighted_runs(rs, mask, cand_left, weight, hits):
     return hits
 
 
-@njit(cache=True)
-def rouge_w_stats(ref, ref_off, cand, cand_off, vocab_size, weight):
-    cand_left = _counts(cand, vocab_size)
+
+@njit(cache=True, nogil=True)
+def _as_table(flat, ref, cand):
+    """The first ``(len(ref) + 1) * (len(cand) + 1)`` cells of a scratch buffer as a 2-D DP table (a view)."""
+    return flat[:(ref.size + 1) * (cand.size + 1)].reshape((ref.size + 1, cand.size + 1))
+
+
+@njit(cache=True, nogil=True)
+def _lcs_table(ref, cand, table):
+    """the reference's LCS table into the flat ``table``."""
+    width = cand.size + 1
+    for j in range(width):
+        table[j] = 0
+    for i in range(1, ref.size + 1):
+        row = i * width
+        up = row - width
+        table[row] = 0
+        r = ref[i - 1]
+        for j in range(1, width):
+            if r == cand[j - 1]:
+                table[row + j] = table[up + j - 1] + 1
+            else:
+                table[row + j] = max(table[up + j], table[row + j - 1])
+
+
+@njit(cache=True, nogil=True)
+def _wlcs_table(ref, cand, weight, score, run):
+    """the reference's weighted LCS table (same float operations) into the flat ``score``/``run``."""
+    width = cand.size + 1
+    for j in range(width):
+        score[j] = 0.0
+        run[j] = 0
+    for i in range(1, ref.size + 1):
+        row = i * width
+        up = row - width
+        score[row] = 0.0
+        run[row] = 0
+        r = ref[i - 1]
+        for j in range(1, width):
+            if r == cand[j - 1]:
+                k = run[up + j - 1]
+                score[row + j] = score[up + j - 1] + float(k + 1) ** weight - float(k) ** weight
+                run[row + j] = k + 1
+            else:
+                score[row + j] = max(score[up + j], score[row + j - 1])
+                run[row + j] = 0
+
+
+@njit(cache=True, nogil=True)
+def _prefix_lcs(states, k, bits):
+    """LCS length of the first ``bits`` pattern tokens and the first ``k`` text tokens: the zero bits among the low
+    ``bits`` bits of the state after ``k`` text tokens (Hyyrö's column encoding)."""
+    if bits == 0:
+        return 0
+    return bits - np.int64(popcount64(states[k] & (_ONES >> np.uint64(64 - bits))))
+
+
+@njit(cache=True, nogil=True)
+def _mark_lcs_bits(ref, cand, pattern_is_ref, pm, states, mask):
+    """``_mark_lcs`` of ``_lcs_table`` (the same LCS, by rouge-score's tie rule) without the table.
+
+    The pattern (``ref`` if ``pattern_is_ref`` else ``cand``, at most 64 tokens) has its match masks in ``pm``
+    (indexed by local id); the bit-parallel states of every prefix of the other side (``states[k]`` after ``k``
+    tokens) give any entry of the LCS table in O(1), which is all the back-tracking reads.
+    """
+    text = cand if pattern_is_ref else ref
+    v = _ONES
+    states[0] = v
+    for k in range(text.size):
+        u = v & pm[text[k]]
+        v = (v + u) | (v - u)
+        states[k + 1] = v
+    i = ref.size
+    j = cand.size
+    while i > 0 and j > 0:
+        if ref[i - 1] == cand[j - 1]:
+            mask[i - 1] = True
+            i -= 1
+            j -= 1
+            continue
+        if pattern_is_ref:
+            left = _prefix_lcs(states, j - 1, i)  # table[i][j - 1]
+            up = _prefix_lcs(states, j, i - 1)    # table[i - 1][j]
+        else:
+            left = _prefix_lcs(states, i, j - 1)
+            up = _prefix_lcs(states, i - 1, j)
+        if left > up:
+            j -= 1
+        else:
+            i -= 1
+
+
+@njit(cache=True, nogil=True)
+def _set_masks(tokens, pm):
+    for i in range(tokens.size):
+        pm[tokens[i]] |= _ONE << np.uint64(i)
+
+
+@njit(cache=True, nogil=True)
+def _clear_masks(tokens, pm):
+    for t in tokens:
+        pm[t] = 0
+
+
+@njit(cache=True, nogil=True)
+def _lsum_hits(ref, cand, sent_off, ref_sents, cand_sents, ref_shift, cand_shift, ref_left, cand_left, mask, pm,
+               states, table):
+    """``reference.rouge.rouge_lsum_stats``'s hits. Reference sentence ``k`` (``k`` in ``range(*ref_sents)``) is
+    ``ref[sent_off[k] - ref_shift:sent_off[k + 1] - ref_shift]``, and likewise for the candidate.
+
+    One LCS per sentence pair, bit-parallel when either sentence has at most 64 tokens, else by the DP table.
+    ``ref_left``/``cand_left``/``pm`` are zero on entry and on exit. Returns ``(hits, table)`` (it grows on demand).
+    """
+    for t in ref:
+        ref_left[t] += 1
+    for t in cand:
+        cand_left[t] += 1
+    hits = 0
+    for r in range(ref_sents[0], ref_sents[1]):
+        rs = ref[sent_off[r] - ref_shift:sent_off[r + 1] - ref_shift]
+        for i in range(rs.size):
+            mask[i] = False
+        short_ref = rs.size <= 64
+        if short_ref:
+            _set_masks(rs, pm)
+        for c in range(cand_sents[0], cand_sents[1]):
+            cs = cand[sent_off[c] - cand_shift:sent_off[c + 1] - cand_shift]
+            if short_ref:
+                _mark_lcs_bits(rs, cs, True, pm, states, mask)
+            elif cs.size <= 64:
+                _set_masks(cs, pm)
+                _mark_lcs_bits(rs, cs, False, pm, states, mask)
+                _clear_masks(cs, pm)
+            else:
+                need = (rs.size + 1) * (cs.size + 1)
+                if need > table.size:
+                    table = np.empty(2 * need, dtype=np.int32)
+                _lcs_table(rs, cs, table)
+                _mark_lcs(rs, cs, _as_table(table, rs, cs), mask)
+        if short_ref:
+            _clear_masks(rs, pm)
+        for i in range(rs.size):
+            t = rs[i]
+            if mask[i] and cand_left[t] > 0 and ref_left[t] > 0:
+                hits += 1
+                cand_left[t] -= 1
+                ref_left[t] -= 1
+    for t in ref:
+        ref_left[t] = 0
+    for t in cand:
+        cand_left[t] = 0
+    return hits, table
+
+
+@njit(cache=True, nogil=True)
+def _wlcs_stats(ref, cand, sent_off, ref_sents, cand_sents, ref_shift, cand_shift, weight, cand_left, mask):
+    """``reference.rouge.rouge_w_stats`` (same float operations in the same order); sentences as for ``_lsum_hits``.
+
+    ``cand_left`` is zero on entry and on exit.
+    """
+    for t in cand:
+        cand_left[t] += 1
+    score = np.empty(0, dtype=np.float64)
+    run_table = np.empty(0, dtype=np.int64)
     hits = 0.0
     ref_weighted = 0.0
-    for r in range(ref_off.size - 1):
-        rs = ref[ref_off[r]:ref_off[r + 1]]
+    for r in range(ref_sents[0], ref_sents[1]):
+        rs = ref[sent_off[r] - ref_shift:sent_off[r + 1] - ref_shift]
         ref_weighted += float(rs.size) ** weight
-        mask = np.zeros(rs.size, dtype=np.bool_)
-        for c in range(cand_off.size - 1):
-            cs = cand[cand_off[c]:cand_off[c + 1]]
-            _mark_lcs(rs, cs, _wlcs_table(rs, cs, weight), mask)
+        for i in range(rs.size):
+            mask[i] = False
+        for c in range(cand_sents[0], cand_sents[1]):
+            cs = cand[sent_off[c] - cand_shift:sent_off[c + 1] - cand_shift]
+            need = (rs.size + 1) * (cs.size + 1)
+            if need > score.size:
+                score = np.empty(2 * need, dtype=np.float64)
+                run_table = np.empty(2 * need, dtype=np.int64)
+            _wlcs_table(rs, cs, weight, score, run_table)
+            _mark_lcs(rs, cs, _as_table(score, rs, cs), mask)
         hits = add_weighted_runs(rs, mask, cand_left, weight, hits)
+    for t in cand:
+        cand_left[t] = 0
     return hits, ref_weighted ** weight, float(cand.size) ** weight
 
 
-@njit(cache=True)
-def skip_bigram_codes(ids, max_skip, unigrams, vocab_size):
-    """Codes of the skip bigrams of ``ids`` (``max_skip < 0``: any gap): ``a * V + b`` for the pair (a, b), and,
-    with ``unigrams``, ``V * V + a`` for every token but the last."""
-    n = ids.size
-    gap = n if max_skip < 0 else max_skip
-    total = 0
-    for i in range(n):
-        total += max(min(n, i + gap + 2) - (i + 1), 0)
-    if unigrams and n > 0:
-        total += n - 1
-    codes = np.empty(total, dtype=np.int64)
-    k = 0
-    for i in range(n):
-        for j in range(i + 1, min(n, i + gap + 2)):
-            codes[k] = ids[i] * vocab_size + ids[j]
-            k += 1
-    if unigrams:
-        for i in range(n - 1):
-            codes[k] = vocab_size * vocab_size + ids[i]
-            k += 1
-    return codes
+# ------------------------------------------------------------------------------------------- the kernel
+
+@njit(cache=True, nogil=True)
+def _score_pairs(first, last, ids, tok_off, sids, stok_off, sent_off, text_sent, same_views, n_cands, ref_off,
+                 vocab_size, kinds, int_params, float_params, flags, max_len, hits, ref_size, cand_size):
+    """Statistics of pairs ``first .. last - 1`` into columns of ``hits``/``ref_size``/``cand_size``."""
+    slot = np.full(vocab_size, -1, dtype=np.int32)
+    seen = np.empty(4 * max_len, dtype=np.int64)
+    lr = np.empty(max_len, dtype=np.int64)
+    lc = np.empty(max_len, dtype=np.int64)
+    sr = np.empty(max_len, dtype=np.int64)
+    sc = np.empty(max_len, dtype=np.int64)
+    count = np.zeros(max(4 * max_len + 1, _DIRECT_CODES), dtype=np.int32)
+    count2 = np.zeros(4 * max_len + 1, dtype=np.int32)
+    pm1 = np.zeros(4 * max_len + 1, dtype=np.uint64)
+    states = np.empty(max_len + 1, dtype=np.uint64)
+    both = np.empty(2 * max_len, dtype=np.int64)
+    ranks = np.empty(2 * max_len, dtype=np.int64)
+    new_ranks = np.empty(2 * max_len, dtype=np.int64)
+    tmp = np.empty(2 * max_len, dtype=np.int64)
+    perm = np.empty(2 * max_len, dtype=np.int64)
+    bucket = np.empty(4 * max_len + 2, dtype=np.int64)
+    pm = np.empty(64, dtype=np.uint64)
+    state = np.empty((max_len + 63) // 64, dtype=np.uint64)
+    mask = np.zeros(max_len, dtype=np.bool_)
+    table = np.empty(1024, dtype=np.int32)
+    for p in range(first, last):
+        c = p
+        for e in range(ref_off[p], ref_off[p + 1]):
+            r = n_cands + e
+            m = tok_off[r + 1] - tok_off[r]
+            n = tok_off[c + 1] - tok_off[c]
+            ms = stok_off[r + 1] - stok_off[r]
+            ns = stok_off[c + 1] - stok_off[c]
+            n_local = _localize(ids, tok_off[r], tok_off[r + 1], slot, seen, 0, lr)
+            n_local = _localize(ids, tok_off[c], tok_off[c + 1], slot, seen, n_local, lc)
+            if not same_views:
+                n_local = _localize(sids, stok_off[r], stok_off[r + 1], slot, seen, n_local, sr)
+                n_local = _localize(sids, stok_off[c], stok_off[c + 1], slot, seen, n_local, sc)
+            for k in range(n_local):
+                slot[seen[k]] = -1
+            ref = lr[:m]
+            cand = lc[:n]
+            sref = lr[:ms] if same_views else sr[:ms]
+            scand = lc[:ns] if same_views else sc[:ns]
+            for k in range(kinds.size):
+                kind = kinds[k]
+                if kind == KIND_N:
+                    order = int_params[k]
+                    if order == 1:
+                        hits[k, e] = _unigram_hits(ref, cand, count)
+                    else:
+                        hits[k, e] = _ngram_hits(ref, cand, order, n_local, both, ranks, new_ranks, tmp, perm,
+                                                 bucket, count)
+                    ref_size[k, e] = max(m - order + 1, 0)
+                    cand_size[k, e] = max(n - order + 1, 0)
+                elif kind == KIND_L:
+                    need = n_local * ((min(m, n) + 63) // 64)
+                    if need > pm.size:
+                        pm = np.empty(2 * need, dtype=np.uint64)
+                    hits[k, e] = _lcs_local(ref, cand, n_local, pm, state)
+                    ref_size[k, e] = m
+                    cand_size[k, e] = n
+                elif kind == KIND_LSUM:
+                    if text_sent[r + 1] - text_sent[r] == 1 and text_sent[c + 1] - text_sent[c] == 1:
+                        # One line each: the union is one LCS, and no token of an LCS can run out of counts.
+                        need = n_local * ((min(ms, ns) + 63) // 64)
+                        if need > pm.size:
+                            pm = np.empty(2 * need, dtype=np.uint64)
+                        hits[k, e] = _lcs_local(sref, scand, n_local, pm, state)
+                    else:
+                        lsum, table = _lsum_hits(sref, scand, sent_off, text_sent[r:r + 2], text_sent[c:c + 2],
+                                                 stok_off[r], stok_off[c], count, count2, mask, pm1, states, table)
+                        hits[k, e] = lsum
+                    ref_size[k, e] = ms
+                    cand_size[k, e] = ns
+                elif kind == KIND_W:
+                    wh, wr, wc = _wlcs_stats(sref, scand, sent_off, text_sent[r:r + 2], text_sent[c:c + 2],
+                                             stok_off[r], stok_off[c], float_params[k], count, mask)
+                    hits[k, e] = wh
+                    ref_size[k, e] = wr
+                    cand_size[k, e] = wc
+                else:
+                    sh, s_ref, s_cand = _skip_bigram_stats(ref, cand, int_params[k], flags[k], n_local)
+                    hits[k, e] = sh
+                    ref_size[k, e] = s_ref
+                    cand_size[k, e] = s_cand
 
 
-@njit(cache=True)
-def rouge_s_stats(ref, cand, max_skip, unigrams, vocab_size):
-    ref_codes = np.sort(skip_bigram_codes(ref, max_skip, unigrams, vocab_size))
-    cand_codes = np.sort(skip_bigram_codes(cand, max_skip, unigrams, vocab_size))
-    return _overlap_of_sorted(ref_codes, cand_codes), ref_codes.size, cand_codes.size
+def pair_stats(ids, tok_off, sids, stok_off, sent_off, text_sent, same_views, n_cands, ref_off, vocab_size,
+               kinds, int_params, float_params, flags):
+    """``(hits, ref_size, cand_size)``, three float64 arrays of shape ``(len(kinds), n_entries)``.
+
+    Token arrays and offsets are int64, ``kinds``/``int_params`` int64, ``float_params`` float64, ``flags`` bool;
+    token ids must be ``< vocab_size``. Everything the kernel indexes with is checked here first (it checks nothing).
+    """
+    arrays = [np.ascontiguousarray(a, dtype=np.int64) for a in (ids, tok_off, sids, stok_off, sent_off, text_sent,
+                                                                  ref_off, kinds, int_params)]
+    ids, tok_off, sids, stok_off, sent_off, text_sent, ref_off, kinds, int_params = arrays
+    float_params = np.ascontiguousarray(float_params, dtype=np.float64)
+    flags = np.ascontiguousarray(flags, dtype=np.bool_)
+    n_cands, vocab_size = int(n_cands), int(vocab_size)
+    _check_layout(ids, tok_off, sids, stok_off, sent_off, text_sent, n_cands, ref_off, vocab_size, kinds,
+                  int_params, float_params, flags)
+    n_entries = int(ref_off[n_cands])
+    hits = np.zeros((kinds.size, n_entries))
+    ref_size = np.zeros((kinds.size, n_entries))
+    cand_size = np.zeros((kinds.size, n_entries))
+    max_len = max([1] + [int(np.diff(offsets).max()) for offsets in (tok_off, stok_off) if offsets.size > 1])
+    K.score_pairs(0, n_cands, ids, tok_off, sids, stok_off, sent_off, text_sent, bool(same_views), n_cands, ref_off,
+                  vocab_size, kinds, int_params, float_params, flags, max_len, hits, ref_size, cand_size)
+    return hits, ref_size, cand_size
+
+
+def _rising(name, offsets, start, stop):
+    if offsets.ndim != 1 or offsets.size < 1 or offsets[0] != start or offsets[-1] != stop \
+            or (offsets.size > 1 and np.any(offsets[1:] < offsets[:-1])):
+        raise ValueError(f"{name} must rise from {start} to {stop}")
+
+
+def _check_layout(ids, tok_off, sids, stok_off, sent_off, text_sent, n_cands, ref_off, vocab_size, kinds, int_params,
+                  float_params, flags):
+    """The corpus layout of the module docstring, checked so that the kernel never reads or writes out of bounds."""
+    if n_cands < 0 or ref_off.size != n_cands + 1:
+        raise ValueError(f"ref_off needs n_cands + 1 = {n_cands + 1} entries, has {ref_off.size}")
+    _rising("ref_off", ref_off, 0, ref_off[-1] if ref_off.size else 0)
+    if n_cands and np.any(ref_off[1:] == ref_off[:-1]):
+        raise ValueError("every pair needs at least one reference")
+    n_texts = n_cands + int(ref_off[-1])
+    if tok_off.size != n_texts + 1 or stok_off.size != n_texts + 1 or text_sent.size != n_texts + 1:
+        raise ValueError(f"tok_off, stok_off and text_sent need one entry per text plus one ({n_texts + 1})")
+    _rising("tok_off", tok_off, 0, ids.size)
+    _rising("stok_off", stok_off, 0, sids.size)
+    _rising("sent_off", sent_off, 0, sids.size)
+    _rising("text_sent", text_sent, 0, sent_off.size - 1)
+    if not np.array_equal(sent_off[text_sent], stok_off):
+        raise ValueError("the sentences of each text must partition its sentence-view tokens")
+    for name, tokens in (("ids", ids), ("sids", sids)):
+        if tokens.size and (tokens.min() < 0 or tokens.max() >= vocab_size):
+            raise ValueError(f"{name} must lie in 0 .. vocab_size - 1 = {vocab_size - 1}")
+    if not (kinds.size == int_params.size == float_params.size == flags.size) or kinds.ndim != 1:
+        raise ValueError("kinds, int_params, float_params and flags need one entry per metric")
+    if kinds.size and (kinds.min() < KIND_N or kinds.max() > KIND_S):
+        raise ValueError(f"kinds must be metric codes {KIND_N} .. {KIND_S}")
+    if np.any((kinds == KIND_N) & (int_params < 1)):
+        raise ValueError("a ROUGE-N order must be >= 1")
+
+
+# ------------------------------------------------------------------------------------ combining references
+
+@njit(cache=True, nogil=True)
+def first_argmax_per_group(values, group_off):
+    """Index of the first maximum of each group ``values[group_off[g]:group_off[g + 1]]`` (groups non-empty)."""
+    out = np.empty(group_off.size - 1, dtype=np.int64)
+    for g in range(group_off.size - 1):
+        best = group_off[g]
+        for k in range(group_off[g] + 1, group_off[g + 1]):
+            if values[k] > values[best]:
+                best = k
+        out[g] = best
+    return out
+
+
+@njit(cache=True, nogil=True)
+def group_sums(values, group_off):
+    """Left-to-right sum of each group (Python's ``sum``: the order fixes the float result)."""
+    out = np.zeros(group_off.size - 1)
+    for g in range(group_off.size - 1):
+        total = 0.0
+        for k in range(group_off[g], group_off[g + 1]):
+            total += values[k]
+        out[g] = total
+    return out

@@ -4,7 +4,7 @@ Mirrors ``textmetrics.tokenizers.tokenize`` (without stemming) on ASCII input: l
 of bytes outside ``[a-z0-9]`` separates tokens. ROUGE-Lsum's sentences are the lines (``"\\n"`` only), each
 tokenized separately; lines without tokens are dropped (they never change a score).
 
-Two passes: ``_scan_block`` finds the tokens, their keys and the lines of a block of texts (the blocks in parallel);
+Two passes: ``_scan_block`` finds the tokens, their keys and the lines of a block of texts;
 ``_intern`` then numbers the distinct words in order of first appearance with one open-addressing hash table for the
 whole corpus, so equal words get equal ids in every text, whatever the blocks. A token's key is its lowercased bytes
 packed into a uint64 when the word has at most 8 (exact), else a hash confirmed byte by byte.
@@ -16,13 +16,12 @@ remaining non-ASCII character by a separator (``textmetrics.batch``).
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from .engine import K, njit
 
 _FNV_PRIME = np.uint64(0x100000001B3)
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _EIGHT = np.uint64(8)
 _NEWLINE = 10
-PARALLEL_SCAN_BYTES = 1 << 21  # corpora smaller than this are scanned by one thread
 
 # rouge-score's character classes: LOWER[c] = the lowercased byte for [A-Za-z0-9], 0 for a separator.
 LOWER = np.zeros(256, dtype=np.uint8)
@@ -113,14 +112,6 @@ def _scan_block(buf, text_off, t0, t1, base, lower, tok_start, tok_len, tok_key,
     return n_tok - base, n_sent - base
 
 
-@njit(cache=True, parallel=True)
-def _scan_blocks(buf, text_off, block_text, base, lower, tok_start, tok_len, tok_key, sent_len, tok_count, sent_count,
-                 n_tok, n_sent):
-    for b in prange(block_text.size - 1):
-        n_tok[b], n_sent[b] = _scan_block(buf, text_off, block_text[b], block_text[b + 1], base[b], lower, tok_start,
-                                          tok_len, tok_key, sent_len, tok_count, sent_count)
-
-
 @njit(cache=True, nogil=True)
 def _intern(buf, tok_start, tok_len, tok_key, base, n_tok):
     """Ids, in order of first appearance, of the tokens ``base[b] .. base[b] + n_tok[b] - 1`` of every block ``b``, in
@@ -180,8 +171,7 @@ def tokenize_ascii(buf, text_off, n_blocks=None):
     Args:
         buf: uint8 array, the ASCII bytes of all texts back to back.
         text_off: int64 array, text ``t`` is ``buf[text_off[t]:text_off[t + 1]]``.
-        n_blocks: blocks of texts scanned in parallel (default: Numba's thread count from ``PARALLEL_SCAN_BYTES`` of
-            text on, else 1); it changes no result.
+        n_blocks: blocks of texts scanned one after another (default 1); it changes no result.
 
     Returns:
         ``(ids, tok_off, sent_off, text_sent, word_start, word_len)``: text ``t``'s token ids are
@@ -190,13 +180,12 @@ def tokenize_ascii(buf, text_off, n_blocks=None):
         partition its tokens). Word ``w`` (ids are ``0 .. len(word_start) - 1`` in order of first appearance) is
         ``buf[word_start[w]:word_start[w] + word_len[w]]``, lowercased.
     """
-    import numba
-
-    text_off = np.asarray(text_off, dtype=np.int64)
+    buf = np.ascontiguousarray(buf, dtype=np.uint8)
+    text_off = np.ascontiguousarray(text_off, dtype=np.int64)
     n_texts = len(text_off) - 1
-    if n_blocks is None:  # a parallel launch only pays off on a few MB (and costs most on a busy machine)
-        n_blocks = numba.get_num_threads() if buf.size >= PARALLEL_SCAN_BYTES else 1
-    n_blocks = max(1, min(int(n_blocks), n_texts))
+    if n_texts < 0 or text_off[0] != 0 or text_off[-1] != buf.size or np.any(np.diff(text_off) < 0):
+        raise ValueError("text_off must rise from 0 to len(buf)")
+    n_blocks = max(1, min(int(n_blocks or 1), n_texts))
     # Blocks of whole texts with about the same number of bytes; block b writes from base[b] on.
     cuts = np.searchsorted(text_off, np.linspace(0, text_off[-1], n_blocks + 1)[1:-1])
     block_text = np.unique(np.concatenate(([0], np.minimum(cuts, n_texts), [n_texts]))).astype(np.int64)
@@ -206,12 +195,9 @@ def tokenize_ascii(buf, text_off, n_blocks=None):
     tok_key = np.empty(base[-1], dtype=np.uint64)
     tok_count, sent_count = np.empty(n_texts, dtype=np.int64), np.empty(n_texts, dtype=np.int64)
     n_tok, n_sent = np.zeros(len(bound), dtype=np.int64), np.zeros(len(bound), dtype=np.int64)
-    if len(bound) == 1:
-        n_tok[0], n_sent[0] = _scan_block(buf, text_off, 0, n_texts, 0, LOWER, tok_start, tok_len, tok_key, sent_len,
-                                          tok_count, sent_count)
-    else:
-        _scan_blocks(buf, text_off, block_text, base, LOWER, tok_start, tok_len, tok_key, sent_len, tok_count,
-                     sent_count, n_tok, n_sent)
-    ids, first = _intern(buf, tok_start, tok_len, tok_key, base, n_tok)
+    for b in range(len(bound)):
+        n_tok[b], n_sent[b] = K.scan_block(buf, text_off, block_text[b], block_text[b + 1], base[b], LOWER,
+                                           tok_start, tok_len, tok_key, sent_len, tok_count, sent_count)
+    ids, first = K.intern(buf, tok_start, tok_len, tok_key, base, n_tok)
     lines = np.concatenate([sent_len[b:b + n] for b, n in zip(base.tolist(), n_sent.tolist())] + [sent_len[:0]])
     return ids, _offsets(tok_count), _offsets(lines), _offsets(sent_count), tok_start[first], tok_len[first]

@@ -17,10 +17,10 @@ the last token). F is ``textmetrics.scoring.fmeasure``.
 """
 from __future__ import annotations
 
+import itertools
 import numbers
 from typing import Callable, Hashable, Optional, Sequence, Union
 
-from ..kernels import bitlcs
 from ..reference import rouge as reference
 from ..reference.rouge import Stats
 from ..scoring import Score, check_alpha, fmeasure
@@ -30,13 +30,6 @@ References = Union[str, Sequence[str]]
 
 MULTI_REF_MODES = ("best", "average", "best_recall")
 BACKENDS = ("numba", "python")
-
-
-def _kernels():
-    """The Numba kernels, imported on first use so that ``import textmetrics`` stays light."""
-    from ..kernels import rouge
-
-    return rouge
 
 
 # ---------------------------------------------------------------------------------------------- validation
@@ -117,28 +110,18 @@ def sentences(text: str, tokenize: Tokenizer) -> list[list[str]]:
     return [tokenize(line) for line in text.split("\n") if line]
 
 
-def _flat(ids_list):
-    """Sentences of token ids as one flat int64 array and sentence offsets."""
-    import numpy as np
-
-    offsets = np.zeros(len(ids_list) + 1, dtype=np.int64)
-    offsets[1:] = np.cumsum([len(a) for a in ids_list])
-    flat = np.concatenate(ids_list) if ids_list else np.empty(0, dtype=np.int64)
-    return flat.astype(np.int64, copy=False), offsets
-
-
 # ----------------------------------------------------------------------------------------- the metrics
 
 class _Metric:
-    """How one ROUGE variant turns a tokenized pair into Stats, in each backend."""
+    """One ROUGE variant: its plain-Python statistics (``backend="python"``) and its spec for the compiled engine
+    (``textmetrics.batch``: a single pair is a batch of one)."""
 
     summary_level = False  # sentences (True) or one flat token list (False)
-    needs_ids = True       # the compiled path works on interned integer ids
 
     def python(self, ref, cand) -> Stats:
         raise NotImplementedError
 
-    def numba(self, ref, cand, vocab_size) -> Stats:
+    def spec(self):
         raise NotImplementedError
 
     def score(self, stats: Stats, alpha: float) -> Score:
@@ -152,19 +135,16 @@ class _RougeN(_Metric):
     def python(self, ref, cand):
         return reference.rouge_n_stats(ref, cand, self.n)
 
-    def numba(self, ref, cand, vocab_size):
-        return Stats(*_kernels().rouge_n_stats(ref, cand, self.n, vocab_size))
+    def spec(self):
+        return _batch().MetricSpec(f"rouge{self.n}", "n", n=self.n)
 
 
 class _RougeL(_Metric):
-    needs_ids = False  # bit-parallel LCS on the tokens themselves: no interning, no Numba
-
     def python(self, ref, cand):
         return reference.rouge_l_stats(ref, cand)
 
-    def numba(self, ref, cand, vocab_size):
-        # Bit-parallel on Python integers: exact, and no compilation for a single pair (see kernels.bitlcs).
-        return Stats(bitlcs.lcs_length(ref, cand), len(ref), len(cand))
+    def spec(self):
+        return _batch().MetricSpec("rougeL", "l")
 
 
 class _RougeLsum(_Metric):
@@ -173,8 +153,8 @@ class _RougeLsum(_Metric):
     def python(self, ref, cand):
         return reference.rouge_lsum_stats(ref, cand)
 
-    def numba(self, ref, cand, vocab_size):
-        return Stats(*_kernels().rouge_lsum_stats(*ref, *cand, vocab_size))
+    def spec(self):
+        return _batch().MetricSpec("rougeLsum", "lsum")
 
 
 class _RougeW(_Metric):
@@ -186,8 +166,8 @@ class _RougeW(_Metric):
     def python(self, ref, cand):
         return reference.rouge_w_stats(ref, cand, self.weight)
 
-    def numba(self, ref, cand, vocab_size):
-        return Stats(*_kernels().rouge_w_stats(*ref, *cand, vocab_size, self.weight))
+    def spec(self):
+        return _batch().MetricSpec("rougeW", "w", weight=self.weight)
 
     def score(self, stats, alpha):
         return weighted_score(stats, alpha, self.weight)
@@ -200,9 +180,14 @@ class _RougeS(_Metric):
     def python(self, ref, cand):
         return reference.rouge_s_stats(ref, cand, self.max_skip, self.unigrams)
 
-    def numba(self, ref, cand, vocab_size):
-        skip = -1 if self.max_skip is None else self.max_skip
-        return Stats(*_kernels().rouge_s_stats(ref, cand, skip, self.unigrams, vocab_size))
+    def spec(self):
+        return _batch().MetricSpec("rougeS", "s", max_skip=self.max_skip, unigrams=self.unigrams)
+
+
+def _batch():
+    from .. import batch
+
+    return batch
 
 
 def _evaluate(metric: _Metric, ref: References, cand: str, *, stemmer=False, tokenizer: TokenizerSpec = "default",
@@ -212,27 +197,15 @@ def _evaluate(metric: _Metric, ref: References, cand: str, *, stemmer=False, tok
     alpha = check_alpha(alpha)
     check_choice("multi_ref", multi_ref, MULTI_REF_MODES)
     check_choice("backend", backend, BACKENDS)
+    if backend == "numba":
+        spec = metric.spec()
+        result = _batch().score_specs([spec], [refs], [cand], stemmer=stemmer, tokenizer=tokenizer, alpha=alpha,
+                                      multi_ref=multi_ref)
+        return result.pair(0)[spec.name]
     tokenize = resolve_tokenizer(tokenizer, stemmer)
-
     split = (lambda text: sentences(text, tokenize)) if metric.summary_level else tokenize
     cand_tokens = split(cand)
-    ref_tokens = [split(r) for r in refs]
-
-    if backend == "python":
-        per_ref = [metric.python(r, cand_tokens) for r in ref_tokens]
-    elif not metric.needs_ids:
-        per_ref = [metric.numba(r, cand_tokens, 0) for r in ref_tokens]
-    else:
-        from ..vocab import Vocabulary
-
-        vocab = Vocabulary()
-        if metric.summary_level:
-            encode = lambda sents: _flat([vocab.encode(s) for s in sents])  # noqa: E731
-        else:
-            encode = vocab.encode
-        cand_ids = encode(cand_tokens)
-        ref_ids = [encode(r) for r in ref_tokens]
-        per_ref = [metric.numba(r, cand_ids, max(len(vocab), 1)) for r in ref_ids]
+    per_ref = [metric.python(split(r), cand_tokens) for r in refs]
     return combine(per_ref, multi_ref, lambda stats: metric.score(stats, alpha))
 
 
@@ -267,14 +240,25 @@ def rouge_su(ref: References, cand: str, *, max_skip: Optional[int] = 4, **opts)
 
 
 def lcs_length(a: Sequence[Hashable], b: Sequence[Hashable], *, backend: str = "numba") -> int:
-    """Length of the longest common subsequence of two sequences of hashable tokens."""
+    """Length of the longest common subsequence of two sequences of hashable tokens (or two int arrays)."""
     check_choice("backend", backend, BACKENDS)
     for name, seq in (("a", a), ("b", b)):
         if seq is None or not hasattr(seq, "__len__"):
             raise TypeError(f"lcs_length: {name} must be a sequence of hashable tokens, got {type(seq).__name__}")
     if backend == "python":
         return reference.lcs_length(list(a), list(b))
-    return bitlcs.lcs_length(list(a), list(b))
+    import numpy as np
+
+    from ..kernels.engine import K
+
+    arrays = [x for x in (a, b) if isinstance(x, np.ndarray) and x.ndim == 1 and x.dtype.kind in "iu"
+              and x.dtype.itemsize <= 8 and not (x.dtype.kind == "u" and x.dtype.itemsize == 8)]
+    if len(arrays) == 2:  # integer arrays: the ids themselves
+        return int(K.lcs_length(a, b))
+    vocab: dict = {}
+    counter = itertools.count()
+    ids = [np.fromiter(map(vocab.setdefault, x, counter), dtype=np.int64, count=len(x)) for x in (a, b)]
+    return int(K.lcs_length(ids[0], ids[1]))
 
 
 def rouge_signature(metrics: Sequence[str], *, tokenizer: TokenizerSpec = "default", stemmer: bool = False,
