@@ -36,7 +36,11 @@ def read_yaml(text: str):
     return yaml.load(text, Loader=_Loader)
 
 
-class ConfigError(ValueError):
+class FinetuneError(Exception):
+    """An error the user can act on: the CLI prints its message (no traceback) and exits with status 1."""
+
+
+class ConfigError(FinetuneError, ValueError):
     """A setting that does not exist, has the wrong type, or an override that cannot be parsed."""
 
 
@@ -76,6 +80,7 @@ class ModelConfig:
     lora_r: int = 8
     lora_alpha: int = 16
     lora_dropout: float = 0.05
+    # Module names, or the single word "all-linear" (every linear layer except the output head, as peft does).
     target_modules: tuple[str, ...] = ("q_proj", "v_proj")
 
 
@@ -100,8 +105,12 @@ class TrainConfig:
     seed: int = 42
     resume: bool = True
     autocast_cuda: bool = True
+    # dtype of the seed's torch.autocast("cuda") block. "auto": bfloat16 on GPUs that support it (Ampere,
+    # Hopper and later), float16 before. "float16" is the seed literally (autocast's CUDA default, no scaler).
+    autocast_dtype: str = "auto"
     bf16: bool = False
     fp16: bool = False
+    report_to: str = "none"
 
 
 @dataclass(frozen=True)
@@ -111,6 +120,16 @@ class PredictConfig:
     max_prompt_tokens: Optional[int] = None
     limit: Optional[int] = None
     progress: bool = True
+    # Decoding. The defaults are greedy search with two guards against loops (see docs/finetune.md).
+    num_beams: int = 1
+    repetition_penalty: float = 1.0
+    no_repeat_ngram_size: int = 0
+    do_sample: bool = False
+    temperature: float = 1.0
+    top_p: float = 1.0
+    top_k: int = 50
+    seed: int = 42
+    stop_strings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -130,7 +149,53 @@ CHOICES = {
     "model.dtype": ("bfloat16", "float16", "float32"),
     "train.eval_strategy": ("steps", "epoch", "no"),
     "train.save_strategy": ("steps", "epoch", "no"),
+    "train.autocast_dtype": ("auto", "bfloat16", "float16"),
+    "train.report_to": ("none", "tensorboard"),
 }
+
+ALL_LINEAR = "all-linear"
+
+
+def validate(config: "Config") -> "Config":
+    """Checks that involve several settings; each message says what to change."""
+    d, t, p, m = config.data, config.train, config.predict, config.model
+    if d.train_size < 1:
+        raise ConfigError(f"data.train_size must be at least 1, got {d.train_size}")
+    if d.test_size < 1:
+        raise ConfigError(f"data.test_size must be at least 1, got {d.test_size}")
+    if d.eval_size is not None and d.eval_size < 0:
+        raise ConfigError(f"data.eval_size must be null or at least 0, got {d.eval_size}")
+    if d.eval_size == 0 and (t.eval_strategy != "no" or t.eval_on_start):
+        needs = "train.eval_on_start=true" if t.eval_strategy == "no" else f"train.eval_strategy={t.eval_strategy}"
+        raise ConfigError(
+            f"data.eval_size=0 leaves no validation rows, but {needs} computes a validation loss: set "
+            "data.eval_size to at least 1 (or null for all test rows), or turn validation off with "
+            "train.eval_strategy=no train.eval_on_start=false"
+        )
+    if not m.target_modules:
+        raise ConfigError("model.target_modules is empty: name modules (e.g. [q_proj, v_proj]) or use all-linear")
+    if ALL_LINEAR in m.target_modules and len(m.target_modules) > 1:
+        raise ConfigError(f"model.target_modules: {ALL_LINEAR} stands alone, got {list(m.target_modules)}")
+    for name, value, low in (("train.per_device_train_batch_size", t.per_device_train_batch_size, 1),
+                             ("train.gradient_accumulation_steps", t.gradient_accumulation_steps, 1),
+                             ("model.lora_r", m.lora_r, 1), ("prompt.max_length", config.prompt.max_length, 2),
+                             ("predict.batch_size", p.batch_size, 1), ("predict.max_new_tokens", p.max_new_tokens, 1),
+                             ("predict.num_beams", p.num_beams, 1), ("predict.no_repeat_ngram_size",
+                                                                     p.no_repeat_ngram_size, 0)):
+        if value < low:
+            raise ConfigError(f"setting '{name}' must be at least {low}, got {value}")
+    if t.max_steps == 0 or (t.max_steps < 0 and t.num_train_epochs <= 0):
+        raise ConfigError("train.max_steps=0 trains nothing: give a number of steps, or -1 with "
+                          "train.num_train_epochs > 0")
+    if p.repetition_penalty <= 0:
+        raise ConfigError(f"predict.repetition_penalty must be above 0 (1.0 = off), got {p.repetition_penalty}")
+    if p.do_sample and p.temperature <= 0:
+        raise ConfigError(f"predict.temperature must be above 0 when sampling, got {p.temperature}")
+    if not 0 < p.top_p <= 1:
+        raise ConfigError(f"predict.top_p must be in (0, 1], got {p.top_p}")
+    if any(not s for s in p.stop_strings):
+        raise ConfigError("predict.stop_strings may not contain an empty string")
+    return config
 
 
 def _convert(value: Any, annotation: Any, name: str) -> Any:
@@ -228,18 +293,27 @@ def load_config(path: str | Path | None = None, overrides: list[str] | tuple[str
         path = Path(path)
         if not path.is_file():
             raise ConfigError(f"config file not found: {path}")
-        tree = read_yaml(path.read_text()) or {}
+        try:
+            tree = read_yaml(path.read_text()) or {}
+        except yaml.YAMLError as exc:
+            where = ""
+            mark = getattr(exc, "problem_mark", None)
+            if mark is not None:
+                where = f" at line {mark.line + 1}, column {mark.column + 1}"
+            problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+            raise ConfigError(f"{path} is not valid YAML{where}: {problem} (check the indentation and quoting "
+                              "there; a value holding ': ' or '#' needs quotes)") from None
         if not isinstance(tree, dict):
             raise ConfigError(f"{path}: the top level must be a mapping of settings")
     for text in overrides:
         keys, value = parse_override(text)
         _merge(tree, keys, value)
-    return _build(Config, tree)
+    return validate(_build(Config, tree))
 
 
 def from_dict(tree: dict) -> Config:
     """Settings from a nested dict shaped like the YAML files (same checks)."""
-    return _build(Config, tree)
+    return validate(_build(Config, tree))
 
 
 def to_dict(config: Config) -> dict:
@@ -263,4 +337,4 @@ def replace(config: Config, **changes: dict) -> Config:
                 _merge(tree, [section, key], value)
         else:
             _merge(tree, [section], values)
-    return _build(Config, tree)
+    return validate(_build(Config, tree))

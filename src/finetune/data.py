@@ -1,17 +1,22 @@
 """Data: read CSV/JSONL/Parquet, the seed's split, tokenized datasets and a report of what truncation cuts."""
 from __future__ import annotations
 
+import difflib
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from .config import DataConfig
+from .config import DataConfig, FinetuneError
 from .model import is_main_process, log
 from .prompt import IGNORE_INDEX, PromptBuilder
 
 TOKEN_COLUMNS = ["input_ids", "attention_mask", "labels"]
+
+
+class DataError(FinetuneError, ValueError):
+    """A data file or split the pipeline cannot use; the message says what to change."""
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
@@ -20,13 +25,23 @@ def read_table(path: str | Path) -> pd.DataFrame:
     if not path.is_file():
         raise FileNotFoundError(f"data file not found: {path}")
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return pd.read_csv(path)
-    if suffix in (".jsonl", ".json"):
-        return pd.read_json(path, lines=True)
-    if suffix in (".parquet", ".pq"):
-        return pd.read_parquet(path)
-    raise ValueError(f"{path}: unsupported file type {suffix!r} (use .csv, .jsonl or .parquet)")
+    if suffix not in (".csv", ".jsonl", ".json", ".parquet", ".pq"):
+        raise DataError(f"{path}: unsupported file type {suffix!r} (use .csv, .jsonl or .parquet)")
+    if path.stat().st_size == 0:
+        raise DataError(f"{path} is empty (0 bytes): it has no rows to train or test on")
+    try:
+        if suffix == ".csv":
+            df = pd.read_csv(path)
+        elif suffix in (".jsonl", ".json"):
+            df = pd.read_json(path, lines=True)
+        else:
+            df = pd.read_parquet(path)
+    except (ValueError, pd.errors.ParserError, OSError) as exc:
+        kind = {".csv": "CSV", ".parquet": "Parquet", ".pq": "Parquet"}.get(suffix, "JSON Lines (one object per line)")
+        raise DataError(f"{path} cannot be read as {kind}: {str(exc).splitlines()[0] if str(exc) else exc!r}") from None
+    if len(df) == 0:
+        raise DataError(f"{path} has no rows (only a header or blank lines)")
+    return df
 
 
 def seed_split(df: pd.DataFrame, train_size: int, test_size: int, seed: int = 42):
@@ -37,9 +52,9 @@ def seed_split(df: pd.DataFrame, train_size: int, test_size: int, seed: int = 42
     from sklearn.utils import shuffle
 
     if train_size < 1 or test_size < 1:
-        raise ValueError("data.train_size and data.test_size must be at least 1")
+        raise DataError("data.train_size and data.test_size must be at least 1")
     if train_size + test_size > len(df):
-        raise ValueError(
+        raise DataError(
             f"data.train_size + data.test_size = {train_size + test_size} exceeds the {len(df)} rows of the "
             "file, so train and test would overlap"
         )
@@ -56,10 +71,27 @@ class Splits:
     test: pd.DataFrame
 
 
-def _require(df: pd.DataFrame, columns, path) -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise KeyError(f"{path}: column(s) {missing} not found; the file has {list(df.columns)}")
+def _require(df: pd.DataFrame, columns: dict[str, str], path, text_columns: tuple[str, ...] = ()) -> None:
+    """``columns`` maps each needed column to the setting that names it; text columns may not be empty."""
+    have = [str(c) for c in df.columns]
+    problems = []
+    for column, setting in columns.items():
+        if column not in df.columns:
+            close = difflib.get_close_matches(column, have, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            problems.append(f"column {column!r} ({setting}) not found{hint}")
+    if problems:
+        raise DataError(f"{path}: {'; '.join(problems)}. The file has the columns {have}; set the setting(s) "
+                        "to one of them.")
+    for column in text_columns:
+        values = df[column]
+        empty = values.isna() | values.astype(str).str.strip().eq("")
+        if empty.all():
+            raise DataError(f"{path}: column {column!r} ({columns[column]}) is empty in every row")
+        if empty.any():
+            rows = list(df.index[empty][:5])
+            raise DataError(f"{path}: column {column!r} ({columns[column]}) is empty in {int(empty.sum())} of "
+                            f"{len(df)} rows (first row numbers: {rows}); fill or remove those rows")
 
 
 def load_splits(cfg: DataConfig) -> Splits:
@@ -71,8 +103,10 @@ def load_splits(cfg: DataConfig) -> Splits:
     """
     target = cfg.target_columns[0]
     df = read_table(cfg.train_file)
-    _require(df, [cfg.input_column, *cfg.target_columns] + ([cfg.id_column] if cfg.id_column else []),
-             cfg.train_file)
+    needed = {cfg.input_column: "data.input_column", **{c: "data.target_columns" for c in cfg.target_columns}}
+    if cfg.id_column:
+        needed[cfg.id_column] = "data.id_column"
+    _require(df, needed, cfg.train_file, (cfg.input_column, target))
     if cfg.test_file is None:
         train_df, test_df = seed_split(df, cfg.train_size, cfg.test_size, cfg.seed)
         ref_columns = cfg.target_columns
@@ -82,9 +116,12 @@ def load_splits(cfg: DataConfig) -> Splits:
         train_df = shuffle(df, random_state=cfg.seed).head(cfg.train_size)
         test_df = read_table(cfg.test_file)
         ref_columns = cfg.test_target_columns or cfg.target_columns
-        _require(test_df, [cfg.input_column, *ref_columns] + ([cfg.id_column] if cfg.id_column else []),
-                 cfg.test_file)
+        setting = "data.test_target_columns" if cfg.test_target_columns else "data.target_columns"
+        needed = {cfg.input_column: "data.input_column", **{c: setting for c in ref_columns}}
+        if cfg.id_column:
+            needed[cfg.id_column] = "data.id_column"
         test_df = test_df.head(cfg.test_size)
+        _require(test_df, needed, cfg.test_file, (cfg.input_column, ref_columns[0]))
     ids = test_df[cfg.id_column].astype(str) if cfg.id_column else test_df.index.astype(str)
     test = pd.DataFrame({
         "id": list(ids),
@@ -92,7 +129,9 @@ def load_splits(cfg: DataConfig) -> Splits:
         "references": [[str(row[c]) for c in ref_columns if pd.notna(row[c])] for _, row in test_df.iterrows()],
     })
     if test["id"].duplicated().any():
-        raise ValueError("test row ids are not unique (check data.id_column)")
+        dupes = sorted(set(test["id"][test["id"].duplicated()]))[:5]
+        raise DataError(f"test row ids are not unique (e.g. {dupes}): data.id_column must name a column with one "
+                        "distinct value per row, or be null to use row numbers")
     train = pd.DataFrame({"input": train_df[cfg.input_column].astype(str), "target": train_df[target].astype(str)})
     eval_df = pd.DataFrame({"input": test_df[cfg.input_column].astype(str),
                             "target": test_df[ref_columns[0]].astype(str)})
@@ -110,6 +149,8 @@ def tokenize_rows(df: pd.DataFrame, builder: PromptBuilder, name: str):
     """
     from datasets import Dataset
 
+    if len(df) == 0:
+        raise DataError(f"the {name} split has no rows (check data.train_size, data.test_size and data.eval_size)")
     dataset = Dataset.from_pandas(df.reset_index(drop=True))
     dataset = dataset.map(builder.generate_and_tokenize_prompt, desc=f"tokenize {name}")
     cfg = builder.cfg
@@ -128,6 +169,11 @@ def tokenize_rows(df: pd.DataFrame, builder: PromptBuilder, name: str):
     if report["dropped"]:
         dataset = dataset.select([i for i, k in enumerate(keep) if k])
     report["kept"] = len(dataset)
+    if report["kept"] == 0:
+        raise DataError(
+            f"all {report['rows']} {name} rows were dropped: none keeps a target token within "
+            f"prompt.max_length={cfg.max_length}. Raise prompt.max_length, or set prompt.truncate_input=true"
+            + (" or prompt.drop_cut_targets=false" if cfg.drop_cut_targets else ""))
     dataset = dataset.remove_columns([c for c in dataset.column_names if c not in TOKEN_COLUMNS])
     _log_report(name, report)
     return dataset, report

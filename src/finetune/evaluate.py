@@ -3,7 +3,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from pathlib import Path
+
+from .config import FinetuneError
 
 METRICS = ("rouge1", "rouge2", "rougeL", "rougeLsum", "rougeSU4")
 LABELS = {"base": "base model", "finetuned": "fine-tuned (LoRA)"}
@@ -39,17 +42,72 @@ def score_rows(rows: list[dict]) -> dict:
     result["bleu"] = {"score": corpus.score, "signature": corpus.signature}
     result["mean_words"] = sum(len(row["prediction"].split()) for row in rows) / len(rows)
     result["empty"] = sum(1 for row in rows if not row["prediction"].strip())
+    # rows that ran into predict.max_new_tokens without EOS or a stop string (usually a loop)
+    result["capped"] = sum(1 for row in rows if row.get("finish") == "length")
     return result
 
 
+class PredictionsError(FinetuneError):
+    """A prediction file that cannot be scored as it is: incomplete, duplicated, foreign or stale."""
+
+
 def read_predictions(path: str | Path) -> list[dict]:
+    rows = []
     with open(path) as f:
-        return [json.loads(line) for line in f if line.strip()]
+        for number, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError:
+                raise PredictionsError(f"{path}, line {number}: not a JSON object (cut off?); run `finetune "
+                                       "predict` again, it drops a cut-off last line and continues") from None
+            if not isinstance(row, dict) or not isinstance(row.get("prediction"), str) or "id" not in row:
+                raise PredictionsError(f"{path}, line {number}: expected an object with \"id\" and a "
+                                       "\"prediction\" string")
+            rows.append(row)
+    return rows
 
 
-def build_report(prediction_files: dict[str, Path]) -> dict:
-    """``{"scores": {tag: scores}, "gain": {metric: finetuned - base}}`` for the files that exist."""
-    scores = {tag: score_rows(read_predictions(path)) for tag, path in prediction_files.items() if Path(path).is_file()}
+def check_rows(rows: list[dict], expected_ids: list[str], path, test_ids: list[str] | None = None,
+               command: str = "finetune predict") -> list[dict]:
+    """The rows of ``expected_ids`` in test order, or an error when the file is duplicated, foreign or incomplete.
+
+    ``test_ids`` (all test rows, before ``predict.limit``) may also appear; they are left out of the scores.
+    """
+    counts = Counter(str(row["id"]) for row in rows)
+    dupes = [i for i, c in counts.items() if c > 1]
+    if dupes:
+        raise PredictionsError(f"{path} has {len(dupes)} test id(s) more than once (e.g. {dupes[:3]}): it is not "
+                               f"one prediction per test row; delete it and run `{command}` again")
+    known = set(test_ids if test_ids is not None else expected_ids)
+    foreign = [i for i in counts if i not in known]
+    if foreign:
+        raise PredictionsError(f"{path} has {len(foreign)} id(s) that are not in the test set (e.g. {foreign[:3]}): "
+                               f"it was made from other data; delete it and run `{command}` again")
+    missing = [i for i in expected_ids if i not in counts]
+    if missing:
+        raise PredictionsError(f"{path} is incomplete: {len(missing)} of {len(expected_ids)} test rows have no "
+                               f"prediction (first: {missing[:3]}); run `{command}`, it continues where it stopped")
+    by_id = {str(row["id"]): row for row in rows}
+    return [by_id[i] for i in expected_ids]
+
+
+def build_report(prediction_files: dict[str, Path], expected_ids: list[str] | None = None,
+                 test_ids: list[str] | None = None) -> dict:
+    """``{"scores": {tag: scores}, "gain": {metric: finetuned - base}}`` for the files that exist.
+
+    With ``expected_ids`` each file must hold exactly one prediction per expected test row (:func:`check_rows`).
+    """
+    scores = {}
+    for tag, path in prediction_files.items():
+        if not Path(path).is_file():
+            continue
+        rows = read_predictions(path)
+        if expected_ids is not None:
+            command = "finetune predict --base" if tag == "base" else "finetune predict"
+            rows = check_rows(rows, expected_ids, path, test_ids, command)
+        scores[tag] = score_rows(rows)
     if not scores:
         raise FileNotFoundError("no prediction files to score (run `finetune predict` first)")
     report = {"scores": scores, "files": {tag: str(prediction_files[tag]) for tag in scores}}
@@ -62,15 +120,15 @@ def build_report(prediction_files: dict[str, Path]) -> dict:
 
 def table(report: dict) -> str:
     """A Markdown table: one row per model, F-measures (x100) and BLEU."""
-    header = ["model", "rows", "ROUGE-1", "ROUGE-2", "ROUGE-L", "ROUGE-Lsum", "ROUGE-SU4", "BLEU", "words"]
+    header = ["model", "rows", "ROUGE-1", "ROUGE-2", "ROUGE-L", "ROUGE-Lsum", "ROUGE-SU4", "BLEU", "words", "capped"]
     lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
     for tag, s in report["scores"].items():
         cells = [LABELS.get(tag, tag), str(s["rows"])] + [f"{s[m]['fmeasure']:.2f}" for m in METRICS]
-        cells += [f"{s['bleu']['score']:.2f}", f"{s['mean_words']:.1f}"]
+        cells += [f"{s['bleu']['score']:.2f}", f"{s['mean_words']:.1f}", str(s.get("capped", ""))]
         lines.append("| " + " | ".join(cells) + " |")
     if "gain" in report:
         g = report["gain"]
-        cells = ["gain", ""] + [f"{g[m]:+.2f}" for m in METRICS] + [f"{g['bleu']:+.2f}", ""]
+        cells = ["gain", ""] + [f"{g[m]:+.2f}" for m in METRICS] + [f"{g['bleu']:+.2f}", "", ""]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -87,11 +145,16 @@ def write_report(report: dict, out_dir: str | Path, examples: int = 3) -> tuple[
         "Scores x100. ROUGE: mean F-measure over test rows, each prediction against its best reference "
         "(textmetrics, rouge-score semantics, no stemming; Lsum over one sentence per line; SU4 = skip "
         "bigrams with up to 4 words between plus unigrams). BLEU: corpus BLEU against all references "
-        f"(`{first['bleu']['signature']}`). words: mean prediction length.",
+        f"(`{first['bleu']['signature']}`). words: mean prediction length. capped: predictions that ran into "
+        "predict.max_new_tokens without stopping.",
         "",
         table(report),
         "",
     ]
+    if "fingerprint" in report:
+        parts += [f"Fingerprint `{report['fingerprint']['hash'][:16]}`: "
+                  + ", ".join(f"{tag} predictions `{v['fingerprint'][:16]}`"
+                              for tag, v in report["fingerprint"]["components"]["predictions"].items()), ""]
     rows = {tag: read_predictions(path) for tag, path in report["files"].items()}
     tags = list(rows)
     for i in range(min(examples, len(rows[tags[0]]))):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import torch
 
-from .config import EMBEDDED_MODEL, ModelConfig
+from .config import ALL_LINEAR, EMBEDDED_MODEL, FinetuneError, ModelConfig
 
 EMBEDDED_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
 DTYPES = {"bfloat16": torch.bfloat16, "float16": torch.float16, "float32": torch.float32}
@@ -88,6 +88,49 @@ def resolve_model_path(cfg: ModelConfig) -> Path:
     return path
 
 
+# Above this many parameters a model is refused on a machine without CUDA unless forced: the notes measured
+# 0.6-1.5 s per 128-token sample on 2 cores at 135M parameters, so a 7B model would take over a minute per sample.
+CPU_PARAMETER_LIMIT = 2_000_000_000
+
+
+def estimate_parameters(model_path: Path) -> int | None:
+    """Parameter count of a Llama-like model from its config.json alone (no weights are read)."""
+    import json
+
+    try:
+        c = json.loads((Path(model_path) / "config.json").read_text())
+        c = c.get("text_config", c)
+        hidden, layers, vocab = c["hidden_size"], c["num_hidden_layers"], c["vocab_size"]
+        inter = c.get("intermediate_size", 4 * hidden)
+        heads = c.get("num_attention_heads", 1)
+        kv = c.get("num_key_value_heads", heads)
+        head_dim = c.get("head_dim") or hidden // heads
+    except (OSError, ValueError, KeyError, TypeError, ZeroDivisionError):
+        return None
+    attention = hidden * head_dim * (2 * heads + 2 * kv)
+    mlp = 3 * hidden * inter
+    embeddings = vocab * hidden * (1 if c.get("tie_word_embeddings") else 2)
+    return layers * (attention + mlp) + embeddings
+
+
+class NeedsGPUError(FinetuneError):
+    pass
+
+
+def check_device(model_path: Path, allow_cpu: bool = False, cuda: bool | None = None) -> None:
+    """Refuse a multi-billion-parameter model when there is no CUDA GPU, unless ``allow_cpu``."""
+    cuda = torch.cuda.is_available() if cuda is None else cuda
+    if cuda or allow_cpu:
+        return
+    n = estimate_parameters(model_path)
+    if n is not None and n > CPU_PARAMETER_LIMIT:
+        raise NeedsGPUError(
+            f"{model_path} is a {n / 1e9:.1f}B-parameter model and this machine has no CUDA GPU: on a CPU one "
+            "training step would take hours (the 7B recipe is meant for a GPU). Run it on a machine with a CUDA "
+            "GPU, or pass --allow-cpu to run it here anyway."
+        )
+
+
 def load_tokenizer(cfg: ModelConfig, model_path: Path | None = None):
     from transformers import AutoTokenizer
 
@@ -146,26 +189,48 @@ def load_base_model(cfg: ModelConfig, model_path: Path | None = None):
             device_map={"": dev.index if dev.type == "cuda" else "cpu"},
         )
         disable_cpu_repacking(model)
+        upcast_unquantized(model)
     else:
         model = AutoModelForCausalLM.from_pretrained(path, dtype=DTYPES[cfg.dtype]).to(dev)
     return model
 
 
+def upcast_unquantized(model) -> int:
+    """Cast the parameters bitsandbytes leaves unquantized (norms, embeddings, lm_head) to float32.
+
+    ``prepare_model_for_kbit_training`` does the same before training. Doing it at load time gives base-model
+    predictions, training and fine-tuned predictions (in ``run`` and in a separate ``predict``) one precision.
+    Returns the number of parameters cast.
+    """
+    count = 0
+    for param in model.parameters():
+        if param.dtype in (torch.float16, torch.bfloat16) and param.__class__.__name__ != "Params4bit":
+            param.data = param.data.to(torch.float32)
+            count += 1
+    return count
+
+
 def lora_config(cfg: ModelConfig):
     from peft import LoraConfig
 
+    targets = ALL_LINEAR if tuple(cfg.target_modules) == (ALL_LINEAR,) else list(cfg.target_modules)
     return LoraConfig(
         task_type="CAUSAL_LM",
         r=cfg.lora_r,
         lora_alpha=cfg.lora_alpha,
         lora_dropout=cfg.lora_dropout,
-        target_modules=list(cfg.target_modules),
+        target_modules=targets,  # peft expands the string "all-linear" itself (a list would name a module)
     )
 
 
-def add_lora(model, cfg: ModelConfig):
-    """``prepare_model_for_kbit_training`` (4-bit only) then a fresh LoRA adapter."""
+def add_lora(model, cfg: ModelConfig, seed: int | None = None):
+    """``prepare_model_for_kbit_training`` (4-bit only) then a fresh LoRA adapter, initialised from ``seed``.
+
+    The seed is applied right before the LoRA weights are drawn: without it they come from torch's initial seed,
+    which is random per process, and two identical runs give different adapters.
+    """
     from peft import get_peft_model, prepare_model_for_kbit_training
+    from transformers import set_seed
 
     if cfg.quantization == "4bit":
         with warnings.catch_warnings():  # peft still calls the gradient_checkpointing names transformers 5 renamed
@@ -178,9 +243,21 @@ def add_lora(model, cfg: ModelConfig):
     elif cfg.gradient_checkpointing:
         model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
         model.enable_input_require_grads()
+    if seed is not None:
+        set_seed(seed)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", category=FutureWarning)
-        return get_peft_model(model, lora_config(cfg))
+        try:
+            return get_peft_model(model, lora_config(cfg))
+        except ValueError as exc:
+            if "not found in the base model" in str(exc) or "Target modules" in str(exc):
+                names = sorted({n.rsplit(".", 1)[-1] for n, m in model.named_modules()
+                                if isinstance(m, torch.nn.Linear) or "Linear" in type(m).__name__})
+                raise FinetuneError(
+                    f"model.target_modules {list(cfg.target_modules)}: {str(exc).splitlines()[0]} The model's "
+                    f"linear layers are {names}; name some of them or use all-linear."
+                ) from None
+            raise
 
 
 def load_adapter(model, adapter_dir: str | Path):

@@ -1,4 +1,5 @@
-"""Batched greedy generation, written to JSONL as it goes and resumable."""
+"""Batched generation (greedy by default; beams, sampling, repetition guards, stop strings), written to JSONL as
+it goes and resumable; each file carries a fingerprint of what made it."""
 from __future__ import annotations
 
 import json
@@ -8,8 +9,25 @@ from pathlib import Path
 import pandas as pd
 import torch
 
+from . import fingerprint as fingerprints
 from .config import PredictConfig
+from .model import log
 from .prompt import PromptBuilder
+
+SAMPLING_ONLY = ("temperature", "top_p", "top_k", "seed")
+
+
+def generation_settings(cfg: PredictConfig) -> dict:
+    """The settings that decide the predicted text (for fingerprints): not ``limit``/``progress``, and the sampling
+    settings only when sampling."""
+    import dataclasses
+
+    settings = {k: v for k, v in dataclasses.asdict(cfg).items() if k not in ("limit", "progress")}
+    settings["stop_strings"] = list(settings["stop_strings"])
+    if not cfg.do_sample:
+        for key in SAMPLING_ONLY:
+            settings.pop(key)
+    return settings
 
 
 def read_done(path: Path) -> list[dict]:
@@ -33,45 +51,105 @@ def read_done(path: Path) -> list[dict]:
     return rows
 
 
-def generate(model, tokenizer, prompts: list[str], max_new_tokens: int) -> list[str]:
-    """Greedy continuations of ``prompts`` (one batch, left-padded), stopped at EOS, prompt tokens removed."""
+def keep_lines(path: Path, n: int) -> None:
+    """Truncate a file after its first ``n`` lines."""
+    size = 0
+    with path.open("rb") as f:
+        for _, line in zip(range(n), f):
+            size += len(line)
+    with path.open("r+b") as f:
+        f.truncate(size)
+
+
+def generate(model, tokenizer, prompts: list[str], max_new_tokens: int | PredictConfig,
+             seed: int | None = None) -> list[dict]:
+    """Continuations of ``prompts`` (one batch, left-padded), stopped at EOS or a stop string, prompt removed.
+
+    ``max_new_tokens`` is a number (plain greedy) or a :class:`PredictConfig`. Returns one dict per prompt:
+    ``text``, ``new_tokens`` (generated, EOS included) and ``finish`` ("eos", "stop" for a stop string, or
+    "length" when ``max_new_tokens`` ran out). When sampling, the RNG is seeded with ``seed`` first.
+    """
+    cfg = max_new_tokens if isinstance(max_new_tokens, PredictConfig) else PredictConfig(max_new_tokens=max_new_tokens)
     side = tokenizer.padding_side
     tokenizer.padding_side = "left"
     try:
         batch = tokenizer(prompts, return_tensors="pt", padding=True).to(model.device)
     finally:
         tokenizer.padding_side = side
+    options = dict(max_new_tokens=cfg.max_new_tokens, num_beams=cfg.num_beams, do_sample=cfg.do_sample,
+                   repetition_penalty=cfg.repetition_penalty, no_repeat_ngram_size=cfg.no_repeat_ngram_size)
+    if cfg.do_sample:
+        options.update(temperature=cfg.temperature, top_p=cfg.top_p, top_k=cfg.top_k)
+        torch.manual_seed(cfg.seed if seed is None else seed)
+    else:  # keep the model's generation_config from adding sampling settings to greedy search
+        options.update(temperature=None, top_p=None, top_k=None)
+    if cfg.stop_strings:
+        options.update(stop_strings=list(cfg.stop_strings), tokenizer=tokenizer)
     with torch.inference_mode():
         output = model.generate(
             **batch,
-            max_new_tokens=max_new_tokens,
-            do_sample=False,
-            num_beams=1,
+            **options,
             eos_token_id=tokenizer.eos_token_id,
             pad_token_id=tokenizer.pad_token_id,
             use_cache=True,
         )
     new_tokens = output[:, batch["input_ids"].shape[1]:]
-    return [text.strip() for text in tokenizer.batch_decode(new_tokens, skip_special_tokens=True)]
+    results = []
+    for row in new_tokens.tolist():
+        eos_at = next((i for i, t in enumerate(row) if t == tokenizer.eos_token_id), None)
+        text = tokenizer.decode(row, skip_special_tokens=True)
+        cut = [text.index(s) for s in cfg.stop_strings if s in text]
+        if cut:
+            text, finish = text[:min(cut)], "stop"
+        elif eos_at is not None:
+            finish = "eos"
+        else:
+            finish = "length"
+        count = eos_at + 1 if eos_at is not None else len([t for t in row if t != tokenizer.pad_token_id])
+        results.append({"text": text.strip(), "new_tokens": count, "finish": finish})
+    return results
+
+
+def check_fingerprint(out_path: Path, fingerprint: dict) -> None:
+    """Delete a predictions file made with other settings (naming them), then record the fingerprint."""
+    side = fingerprints.sidecar(out_path)
+    recorded = fingerprints.read_json(side)
+    if out_path.exists() and not fingerprints.matches(recorded, fingerprint):
+        log(f"{out_path.name} was made with other settings ({'; '.join(fingerprints.changes(recorded, fingerprint))})"
+            ": predicting again")
+        out_path.unlink()
+    if not fingerprints.matches(recorded, fingerprint):
+        fingerprints.write_json_atomic(side, fingerprint)
 
 
 def predict(model, tokenizer, builder: PromptBuilder, test: pd.DataFrame, out_path: str | Path,
-            cfg: PredictConfig, desc: str = "predict") -> list[dict]:
-    """Predict every test row into ``out_path`` (JSONL: id, prediction, references), one batch at a time.
+            cfg: PredictConfig, desc: str = "predict", fingerprint: dict | None = None) -> list[dict]:
+    """Predict every test row into ``out_path`` (JSONL: id, prediction, references, new_tokens, finish), one
+    batch at a time.
 
     Rows already in the file are skipped, so an interrupted run continues where it stopped; the file must
-    come from the same test rows (checked by id and order).
+    come from the same test rows (checked by id and order) and, with ``fingerprint``, from the same settings
+    (otherwise it is predicted again). A last batch that was only partly written is predicted again, so every
+    row comes from the same batching as an uninterrupted run.
     """
     from tqdm.auto import tqdm
 
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
+    if fingerprint is not None:
+        check_fingerprint(out_path, fingerprint)
     if cfg.limit is not None:
         test = test.head(cfg.limit)
     done = read_done(out_path)
     expected = list(test["id"])
-    if [row["id"] for row in done] != expected[: len(done)]:
+    if [row["id"] for row in done[: len(expected)]] != expected[: len(done)]:
         raise ValueError(f"{out_path} holds rows of other test data; delete it to predict again")
+    if len(done) >= len(expected):
+        return done[: len(expected)]
+    whole = len(done) // cfg.batch_size * cfg.batch_size
+    if whole < len(done):  # an interrupted batch: drop its rows so that the batch is made again whole
+        keep_lines(out_path, whole)
+        done = done[:whole]
     todo = test.iloc[len(done):]
     was_training = model.training
     model.eval()
@@ -82,11 +160,15 @@ def predict(model, tokenizer, builder: PromptBuilder, test: pd.DataFrame, out_pa
             for start in range(0, len(todo), cfg.batch_size):
                 chunk = todo.iloc[start:start + cfg.batch_size]
                 prompts = [builder.prediction_prompt(text, cfg.max_prompt_tokens) for text in chunk["input"]]
-                texts = generate(model, tokenizer, prompts, cfg.max_new_tokens)
-                for (_, row), text in zip(chunk.iterrows(), texts):
-                    record = {"id": row["id"], "prediction": text, "references": list(row["references"])}
-                    f.write(json.dumps(record, ensure_ascii=False) + "\n")
+                # sampling: one seed per batch, from its first row, so a resumed run draws the same numbers
+                outputs = generate(model, tokenizer, prompts, cfg, seed=cfg.seed + len(done))
+                lines = []
+                for (_, row), out in zip(chunk.iterrows(), outputs):
+                    record = {"id": row["id"], "prediction": out["text"], "references": list(row["references"]),
+                              "new_tokens": out["new_tokens"], "finish": out["finish"]}
+                    lines.append(json.dumps(record, ensure_ascii=False) + "\n")
                     done.append(record)
+                f.write("".join(lines))  # one write per batch
                 f.flush()
                 bar.update(len(chunk))
     finally:

@@ -9,7 +9,7 @@ import pandas as pd
 from sklearn.utils import shuffle
 
 from finetune.config import DataConfig
-from finetune.data import load_splits, read_table, seed_split
+from finetune.data import DataError, load_splits, read_table, seed_split
 from finetune.train import data_collator
 
 from finetune_helpers import DIALOGSUM, SAMPLE, train_file
@@ -66,9 +66,10 @@ def test_seed_split_without_test_file_uses_it_for_validation():
     assert list(splits.eval["target"]) == [refs[0] for refs in splits.test["references"]]
 
 
-def test_a_missing_column_is_named():
+def test_a_missing_column_is_named_with_the_setting_and_a_suggestion():
     cfg = DataConfig(train_file=str(SAMPLE / "train.jsonl"), input_column="dialog", train_size=5, test_size=5)
-    with pytest.raises(KeyError, match=r"\['dialog'\] not found"):
+    with pytest.raises(DataError, match=r"column 'dialog' \(data.input_column\) not found \(did you mean "
+                                        r"'dialogue'\?\)"):
         load_splits(cfg)
 
 
