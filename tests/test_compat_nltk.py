@@ -5,6 +5,8 @@ on Hypothesis-generated token lists.
 """
 from __future__ import annotations
 
+import warnings
+
 import pytest
 from shared_data import shared_path
 from hypothesis import given, settings
@@ -14,9 +16,10 @@ from textmetrics.compat import nltk as ours
 
 real = pytest.importorskip("nltk.translate.bleu_score")
 
-pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")  # NLTK's method0 warns on zero counts
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")  # NLTK's method0 warns; recorded() checks them
 
 METHODS = tuple(f"method{i}" for i in range(8))
+DEFAULT = (0.25, 0.25, 0.25, 0.25)
 
 
 def both(name: str, epsilon=0.1, alpha=5, k=5):
@@ -33,16 +36,43 @@ def assert_identical(mine, theirs) -> None:
     assert mine == theirs
 
 
-def run_both(function: str, *args, smoothing: str | None = None, params=(0.1, 5, 5), **kwargs):
-    """Call NLTK's and the shim's ``function``; NLTK's assertion/index errors must be ValueErrors in the shim."""
-    theirs_fn, mine_fn = both(smoothing, *params) if smoothing else (None, None)
-    try:
-        theirs = getattr(real, function)(*args, smoothing_function=theirs_fn, **kwargs)
-    except (AssertionError, IndexError):
-        with pytest.raises(ValueError):
-            getattr(ours, function)(*args, smoothing_function=mine_fn, **kwargs)
+def recorded(call):
+    """``(result or raised exception, [(category, message), ...])`` of ``call()``, every warning recorded."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            result = call()
+        except Exception as exc:  # noqa: BLE001 - compared by the caller
+            result = exc
+    return result, [(w.category, str(w.message)) for w in caught]
+
+
+def assert_same_outcome(mine_call, theirs_call, foreign: bool = False) -> None:
+    """Same value and type, same warnings; where NLTK raises AssertionError/IndexError/KeyError/ZeroDivisionError
+    the shim raises an exception that is both that type and a ValueError (``foreign``: the exception comes from
+    NLTK's own smoothing function, called by the shim, and is passed on as it is)."""
+    theirs, theirs_warnings = recorded(theirs_call)
+    mine, mine_warnings = recorded(mine_call)
+    if isinstance(theirs, Exception):
+        assert isinstance(theirs, (AssertionError, IndexError, KeyError, ZeroDivisionError)), theirs
+        assert isinstance(mine, type(theirs)), (mine, theirs)
+        assert foreign or isinstance(mine, ValueError), (mine, theirs)
         return
-    assert_identical(getattr(ours, function)(*args, smoothing_function=mine_fn, **kwargs), theirs)
+    assert not isinstance(mine, Exception), mine
+    assert_identical(mine, theirs)
+    assert mine_warnings == theirs_warnings
+
+
+def run_both(function: str, *args, smoothing: str | None = None, params=(0.1, 5, 5), **kwargs):
+    """Call NLTK's and the shim's ``function`` with the same smoothing method of each package's own
+    SmoothingFunction, and the shim's with NLTK's method too (the reference path for foreign callables)."""
+    theirs_fn, mine_fn = both(smoothing, *params) if smoothing else (None, None)
+    assert_same_outcome(lambda: getattr(ours, function)(*args, smoothing_function=mine_fn, **kwargs),
+                        lambda: getattr(real, function)(*args, smoothing_function=theirs_fn, **kwargs))
+    if smoothing:
+        assert_same_outcome(lambda: getattr(ours, function)(*args, smoothing_function=theirs_fn, **kwargs),
+                            lambda: getattr(real, function)(*args, smoothing_function=theirs_fn, **kwargs),
+                            foreign=True)
 
 
 # ------------------------------------------------------------------------------------------------ WMT21
@@ -120,21 +150,89 @@ def test_helpers_match_nltk(segment, n, ref_len, hyp_len):
 
 
 @settings(max_examples=200, deadline=None)
-@given(segments, st.sampled_from(METHODS), st.integers(3, 5), st.sampled_from([None, 1, 7]), params)
+@given(segments, st.sampled_from(METHODS), st.integers(1, 5), st.sampled_from([None, 1, 7]), params)
 def test_smoothing_methods_called_directly(segment, method, n_orders, hyp_len, parameters):
     refs, hyp = segment
     theirs_fn, mine_fn = both(method, *parameters)
     p_n = [real.modified_precision(refs, hyp, n) for n in range(1, n_orders + 1)]
-    try:
-        theirs = theirs_fn(list(p_n), refs, hyp, hyp_len)
-    except AssertionError:
-        with pytest.raises(ValueError):
-            mine_fn(list(p_n), refs, hyp, hyp_len)
-        return
     argument = list(p_n)
-    mine = mine_fn(argument, refs, hyp, hyp_len)
+    theirs, theirs_warnings = recorded(lambda: theirs_fn(list(p_n), refs, hyp, hyp_len))
+    mine, mine_warnings = recorded(lambda: mine_fn(argument, refs, hyp, hyp_len))
+    if isinstance(theirs, Exception):  # method6: AssertionError, or IndexError below 3 orders
+        assert isinstance(mine, type(theirs)) and isinstance(mine, ValueError), (mine, theirs)
+        return
+    assert [type(x).__name__ for x in mine] == [type(x).__name__ for x in theirs]  # float, Fraction (each its own)
     assert [float(x) for x in mine] == [float(x) for x in theirs]
+    assert [(x.numerator, x.denominator) for x in mine if hasattr(x, "denominator")] == [
+        (x.numerator, x.denominator) for x in theirs if hasattr(x, "denominator")]
+    assert mine_warnings == theirs_warnings  # method0's warnings
     assert argument == p_n  # NLTK's methods 3, 4, 5 and 7 overwrite the list they are given; ours do not
+
+
+# ------------------------------------------------------------------------ warnings, foreign smoothing
+
+def test_zero_overlap_warnings_as_nltk():
+    cases = [([["the", "cat", "sat"]], ["the", "cat", "ran"], DEFAULT),
+             ([["a", "b", "c", "d"]], ["a", "x", "c", "y"], DEFAULT),
+             ([["a", "b"]], ["c", "d"], DEFAULT),  # no unigram match: the int 0 and no warning
+             ([["a", "b", "a", "b", "c"]], ["a", "b", "c"], [(0.5, 0.5), (0.2,) * 5]),
+             ([["a", "b"]], ["a", "b"], (1, 0, 0, 0, 0, 0))]
+    for refs, hyp, weights in cases:
+        for smoothing in (None, "method0"):
+            run_both("sentence_bleu", refs, hyp, weights, smoothing=smoothing)
+        theirs, caught = recorded(lambda: real.sentence_bleu(refs, hyp, weights))
+        mine, mine_caught = recorded(lambda: ours.sentence_bleu(refs, hyp, weights))
+        assert (mine, mine_caught) == (theirs, caught)
+        assert all(category is UserWarning for category, _ in caught)
+    assert len(recorded(lambda: ours.sentence_bleu([["a", "b"]], ["a", "c"]))[1]) == 3  # orders 2, 3 and 4
+
+
+def test_zero_overlap_warning_under_default_filters_once_per_order():
+    """With Python's default filters NLTK shows each distinct message once (one code location); so do we."""
+    for module in (ours, real):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.resetwarnings()
+            warnings.simplefilter("default")
+            for _ in range(3):
+                module.sentence_bleu([["a", "b", "c"]], ["a", "b", "x"])
+                module.sentence_bleu([["a", "b", "c"]], ["a", "x", "y"])
+        assert [str(w.message).split("\n")[1] for w in caught] == [
+            "The hypothesis contains 0 counts of 3-gram overlaps.", "The hypothesis contains 0 counts of 4-gram overlaps.",
+            "The hypothesis contains 0 counts of 2-gram overlaps."]
+
+
+def _user_smoothing(p_n, references, hypothesis, hyp_len, **kwargs):
+    """A user's smoothing: add 0.5 to every numerator (floats), using the keyword arguments NLTK passes."""
+    assert isinstance(references, list) and isinstance(hypothesis, list) and isinstance(hyp_len, int)
+    return [(p.numerator + 0.5) / (p.denominator + len(hypothesis) % 2) for p in p_n]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(segments, min_size=1, max_size=4), weights, st.booleans())
+def test_foreign_smoothing_callables(corpus, weight, auto_reweigh):
+    refs = [r for r, _ in corpus]
+    hyps = [h for _, h in corpus]
+    for function in (_user_smoothing, lambda p_n, **kwargs: p_n, real.SmoothingFunction(0.3, 2, 3).method4,
+                     real.SmoothingFunction().method6, real.SmoothingFunction().method0):
+        assert_same_outcome(lambda: ours.corpus_bleu(refs, hyps, weight, function, auto_reweigh),
+                            lambda: real.corpus_bleu(refs, hyps, weight, function, auto_reweigh), foreign=True)
+        assert_same_outcome(lambda: ours.sentence_bleu(refs[0], hyps[0], weight, function, auto_reweigh),
+                            lambda: real.sentence_bleu(refs[0], hyps[0], weight, function, auto_reweigh),
+                            foreign=True)
+
+
+def test_overridden_smoothing_method_is_called():
+    class Floor(ours.SmoothingFunction):
+        def method1(self, p_n, *args, **kwargs):
+            return [max(float(p), 0.5) for p in p_n]
+
+    class RealFloor(real.SmoothingFunction):
+        def method1(self, p_n, *args, **kwargs):
+            return [max(float(p), 0.5) for p in p_n]
+
+    refs, hyp = [["a", "b", "c", "d"]], ["a", "b", "x", "d"]
+    assert_identical(ours.sentence_bleu(refs, hyp, smoothing_function=Floor().method1),
+                     real.sentence_bleu(refs, hyp, smoothing_function=RealFloor().method1))
 
 
 # -------------------------------------------------------------------------------- NLTK's return types
@@ -171,22 +269,35 @@ def test_generators_are_accepted_like_lists():
     (lambda: ours.sentence_bleu("a b", ["a", "b"]), TypeError, "list of token lists"),
     (lambda: ours.corpus_bleu([["a", "b"]], "a b"), TypeError, "one entry per segment"),
     (lambda: ours.modified_precision(["a b"], ["a"], 1), TypeError, "list of tokens"),
-    # NLTK raises AssertionError / ValueError / KeyError
-    (lambda: ours.corpus_bleu([[["a"]]], [["a"], ["b"]]), ValueError, "hypotheses but"),
-    (lambda: ours.corpus_bleu([], []), ValueError, "empty"),  # NLTK: ZeroDivisionError
-    (lambda: ours.sentence_bleu([], ["a"]), ValueError, "at least one reference"),
-    (lambda: ours.closest_ref_length([], 3), ValueError, "empty"),
+    (lambda: ours.sentence_bleu([["a"]], ["a"], smoothing_function="method1"), TypeError, "callable"),
+    (lambda: ours.sentence_bleu([["a"]], ["a"], (w for w in (1,))), TypeError, "weights"),
+    # NLTK returns nonsense
     (lambda: ours.modified_precision([["a"]], ["a"], 0), ValueError, "positive int"),
-    (lambda: ours.sentence_bleu([["a", "b"]], ["a", "b"], smoothing_function=ours.SmoothingFunction().method6),
-     ValueError, "trigram"),
-    (lambda: ours.sentence_bleu([["a", "b", "c"]], ["a", "b", "c"], (0.5, 0.5),
-                                ours.SmoothingFunction().method6), ValueError, "3 n-gram orders"),
-    # other smoothing callables: the shim only knows its own SmoothingFunction's methods
-    (lambda: ours.sentence_bleu([["a"]], ["a"], smoothing_function=lambda p_n, **kw: p_n), TypeError,
-     "smoothing_function"),
-    (lambda: ours.sentence_bleu([["a"]], ["a"], smoothing_function=real.SmoothingFunction().method1), TypeError,
-     "smoothing_function"),
+    (lambda: ours.sentence_bleu([["a"]], ["a"], ()), ValueError, "weights is empty"),
+    (lambda: ours.closest_ref_length([], 3), ValueError, "empty"),
 ])
 def test_clear_errors(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+@pytest.mark.parametrize(("call", "nltk_call", "nltk_error", "match"), [
+    (lambda m: m.corpus_bleu([[["a"]]], [["a"], ["b"]]), None, AssertionError, "2 hypotheses but 1"),
+    (lambda m: m.corpus_bleu([], []), None, ZeroDivisionError, "corpus is empty"),
+    (lambda m: m.sentence_bleu([], ["a"]), None, KeyError, "at least one reference"),
+    (lambda m: m.modified_precision([], ["a"], 1), None, KeyError, "at least one reference"),
+    (lambda m: m.sentence_bleu([["a", "b"]], ["a", "b"], smoothing_function=m.SmoothingFunction().method6), None,
+     AssertionError, "trigram"),
+    (lambda m: m.sentence_bleu([["a", "b", "c"]], ["a", "b", "c"], (0.5, 0.5), m.SmoothingFunction().method6), None,
+     IndexError, "3 n-gram orders"),
+    (lambda m: m.SmoothingFunction().method6([m.Fraction(1, 1)] * 2, [["a"]], ["a"]), None, IndexError, "3 n-gram"),
+    (lambda m: m.SmoothingFunction().method6([m.Fraction(0, 1)] * 4, [["a"]], ["a"]), None, AssertionError,
+     "trigram"),
+])
+def test_nltk_exceptions_are_also_value_errors(call, nltk_call, nltk_error, match):
+    with pytest.raises(nltk_error):
+        call(real)
+    with pytest.raises(nltk_error, match=match) as raised:
+        call(ours)
+    assert isinstance(raised.value, ValueError)
+    assert match in str(raised.value)

@@ -8,27 +8,78 @@ type for type: the int ``0`` (or ``[0, ...]``) when the corpus has no unigram ma
 tuples (all precisions smoothed together, as NLTK does). NLTK's quirks are kept (see
 ``textmetrics.metrics.bleu``): corpus smoothing sees the last segment, method0 gives tiny non-zero scores, etc.
 
+Warnings: where NLTK's ``method0`` (the default smoothing) meets an n-gram order without any match, it warns
+(``UserWarning``, NLTK's text: "The hypothesis contains 0 counts of 3-gram overlaps. ..."), once per such order and
+call, after the no-unigram-match check, as NLTK does; so does this module.
+
+Smoothing: ``SmoothingFunction(...).methodN`` of this module is computed by textmetrics (``textmetrics.nltk_bleu``);
+any other callable (NLTK's own ``SmoothingFunction().method1``, a function of yours) is called as NLTK calls it,
+``smoothing_function(p_n, references=<last segment's references>, hypothesis=<last hypothesis>,
+hyp_len=<corpus hypothesis length>)`` with ``p_n`` the corpus precisions as unreduced ``Fraction``s, and the score
+is computed from what it returns with NLTK's formula (the reference path: statistics from
+``textmetrics.reference.bleu``, pure Python).
+
+Errors: where NLTK fails on bad input with ``AssertionError`` (hypotheses and references of different lengths,
+method6 without a trigram match), ``IndexError`` (method6 with fewer than 3 orders), ``KeyError`` (a segment
+without references) or ``ZeroDivisionError`` (an empty corpus), this module raises an exception that is both that
+type and ``ValueError`` (``BleuAssertionError``, ``BleuIndexError``, ``BleuKeyError``, ``BleuZeroDivisionError``),
+with a message that says what is wrong: code written against NLTK keeps catching it.
+
 Deliberate differences: strings where token lists are expected raise ``TypeError`` (NLTK silently scores
-characters); mismatched lengths, an empty corpus, segments without references and method6's preconditions raise
-``ValueError`` (NLTK: ``AssertionError``, ``ZeroDivisionError``, ``KeyError``, ``IndexError``);
-``smoothing_function`` must be a method of this module's ``SmoothingFunction`` (``TypeError`` for other callables);
-method0 does not warn; no input is modified.
+characters); ``modified_precision`` with ``n < 1`` and empty ``weights`` raise ``ValueError`` (NLTK returns
+nonsense); the smoothing methods called directly return a new list (NLTK's methods 3-7 overwrite ``p_n``); no input
+is modified.
 """
 from __future__ import annotations
 
 import fractions
 import math
 import sys
+import warnings
 from collections.abc import Hashable, Sequence
 
-from ..metrics.bleu import NLTK_SMOOTHING, _nltk_smooth, nltk_bleu
+from .. import nltk_bleu
 from ..reference.bleu import clipped_matches, closest_reference_length
 
-__all__ = ["Fraction", "SmoothingFunction", "brevity_penalty", "closest_ref_length", "corpus_bleu",
-           "modified_precision", "sentence_bleu"]
+__all__ = ["BleuAssertionError", "BleuIndexError", "BleuKeyError", "BleuZeroDivisionError", "Fraction",
+           "SmoothingFunction", "brevity_penalty", "closest_ref_length", "corpus_bleu", "modified_precision",
+           "sentence_bleu"]
 
 DEFAULT_WEIGHTS = (0.25, 0.25, 0.25, 0.25)
+_METHODS = tuple(f"method{i}" for i in range(8))
 
+
+# ------------------------------------------------------------------------------------------------ errors
+
+class BleuAssertionError(ValueError, AssertionError):
+    """Bad input where NLTK fails an ``assert``: catch it as ``ValueError`` or ``AssertionError``."""
+
+
+class BleuIndexError(ValueError, IndexError):
+    """Bad input where NLTK raises ``IndexError``: catch it as ``ValueError`` or ``IndexError``."""
+
+
+class BleuKeyError(ValueError, KeyError):
+    """Bad input where NLTK raises ``KeyError``: catch it as ``ValueError`` or ``KeyError``."""
+
+    __str__ = BaseException.__str__  # the message as written, not KeyError's repr of it
+
+
+class BleuZeroDivisionError(ValueError, ZeroDivisionError):
+    """Bad input where NLTK divides by zero: catch it as ``ValueError`` or ``ZeroDivisionError``."""
+
+
+def _zero_overlap_warning(order: int) -> None:
+    """NLTK's method0 warning, word for word."""
+    warnings.warn(
+        f"\nThe hypothesis contains 0 counts of {order}-gram overlaps.\n"
+        "Therefore the BLEU score evaluates to 0, independently of\n"
+        "how many N-gram overlaps of lower order it contains.\n"
+        "Consider using lower n-gram order or use SmoothingFunction()",
+        UserWarning)  # from this one line, as NLTK's comes from one line of method0 (same once-per-text filtering)
+
+
+# ------------------------------------------------------------------------------------------- helpers
 
 class Fraction(fractions.Fraction):
     """A ``Fraction`` that reports the numerator and denominator it was built from unless ``_normalize``.
@@ -60,12 +111,12 @@ def _token_list(tokens, what: str) -> list:
     return list(tokens)
 
 
-def _reference_lists(references, what: str = "references") -> list[list]:
+def _reference_lists(references, what: str = "references", error=ValueError) -> list[list]:
     if isinstance(references, (str, bytes)) or references is None or not hasattr(references, "__iter__"):
         raise TypeError(f"{what} must be a list of token lists, got {type(references).__name__}")
     references = [_token_list(r, f"{what}[{k}]") for k, r in enumerate(references)]
     if not references:
-        raise ValueError(f"{what} is empty: give at least one reference")
+        raise error(f"{what} is empty: give at least one reference")
     return references
 
 
@@ -73,7 +124,9 @@ def modified_precision(references: Sequence[Sequence[Hashable]], hypothesis: Seq
     """Clipped n-gram matches over ``max(1, number of hypothesis n-grams)``, as an unreduced ``Fraction``."""
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"n must be a positive int, got {n!r}")
-    matches, total = clipped_matches(_token_list(hypothesis, "hypothesis"), _reference_lists(references), n)
+    hypothesis = _token_list(hypothesis, "hypothesis")
+    references = _reference_lists(references, error=BleuKeyError)
+    matches, total = clipped_matches(hypothesis, references, n)
     return Fraction(matches, max(1, total), _normalize=False)
 
 
@@ -94,12 +147,19 @@ def brevity_penalty(closest_ref_len: int, hyp_len: int):
     return math.exp(1 - closest_ref_len / hyp_len)
 
 
+def _count_ngrams(tokens: list, n: int) -> int:
+    return max(0, len(tokens) - n + 1)
+
+
+# ------------------------------------------------------------------------------------------ smoothing
+
 class SmoothingFunction:
     """Chen & Cherry (2014) smoothing: ``SmoothingFunction(epsilon, alpha, k).method0`` .. ``method7``.
 
-    Pass a method as ``smoothing_function=``. Called directly, ``methodN(p_n, references, hypothesis, hyp_len)``
-    returns NLTK's smoothed precisions (``p_n`` as ``modified_precision`` returns them), with two differences:
-    a new list (NLTK overwrites ``p_n``), and reduced ``Fraction``s where NLTK's may be unreduced (equal values).
+    Pass a method as ``smoothing_function=`` (textmetrics then computes the whole score). Called directly,
+    ``methodN(p_n, references, hypothesis, hyp_len)`` returns NLTK's smoothed precisions for ``p_n`` (a list of
+    ``Fraction``s as ``modified_precision`` returns them), values and types as NLTK's, in a new list (NLTK's
+    methods 3 to 7 overwrite ``p_n``). ``method0`` warns as NLTK's does.
     """
 
     def __init__(self, epsilon=0.1, alpha=5, k=5):
@@ -107,65 +167,87 @@ class SmoothingFunction:
         self.alpha = alpha
         self.k = k
 
-    def _smooth(self, method: str, p_n, references, hypothesis, hyp_len) -> list:
-        num = [p.numerator for p in p_n]
-        den = [p.denominator for p in p_n]
-        needs_hypothesis = method in ("method4", "method5", "method6", "method7")
-        if needs_hypothesis and hypothesis is None:
-            raise TypeError(f"{method} needs the hypothesis (and references for method5/7)")
-        last_len = len(hypothesis) if hypothesis is not None else 0
-        num5 = den5 = 1
-        if method in ("method5", "method7"):
-            fifth = modified_precision(references, hypothesis, 5)
-            num5, den5 = fifth.numerator, fifth.denominator
-        return _nltk_smooth(method, num, den, hyp_len or last_len, last_len, num5, den5, self.epsilon, self.alpha,
-                            self.k)
+    def method0(self, p_n, *args, **kwargs):
+        """No smoothing: a zero precision becomes ``sys.float_info.min`` (and NLTK's warning)."""
+        smoothed = []
+        for i, p_i in enumerate(p_n):
+            if p_i.numerator != 0:
+                smoothed.append(p_i)
+            else:
+                _zero_overlap_warning(i + 1)
+                smoothed.append(sys.float_info.min)
+        return smoothed
 
-    def method0(self, p_n, references=None, hypothesis=None, hyp_len=None, *args, **kwargs):
-        """No smoothing: zero precisions become ``sys.float_info.min``."""
-        return self._smooth("method0", p_n, references, hypothesis, hyp_len)
-
-    def method1(self, p_n, references=None, hypothesis=None, hyp_len=None, *args, **kwargs):
+    def method1(self, p_n, *args, **kwargs):
         """Zero precisions become ``(0 + epsilon) / denominator``."""
-        return self._smooth("method1", p_n, references, hypothesis, hyp_len)
+        return [(p_i.numerator + self.epsilon) / p_i.denominator if p_i.numerator == 0 else p_i for p_i in p_n]
 
-    def method2(self, p_n, references=None, hypothesis=None, hyp_len=None, *args, **kwargs):
+    def method2(self, p_n, *args, **kwargs):
         """Add 1 to the numerator and denominator of every order >= 2 (Lin & Och 2004)."""
-        return self._smooth("method2", p_n, references, hypothesis, hyp_len)
+        return [p_i if i == 0 else Fraction(p_i.numerator + 1, p_i.denominator + 1, _normalize=False)
+                for i, p_i in enumerate(p_n)]
 
-    def method3(self, p_n, references=None, hypothesis=None, hyp_len=None, *args, **kwargs):
+    def method3(self, p_n, *args, **kwargs):
         """NIST geometric smoothing: the k-th zero precision becomes ``1 / (2**k * denominator)``."""
-        return self._smooth("method3", p_n, references, hypothesis, hyp_len)
+        smoothed, k = list(p_n), 1
+        for i, p_i in enumerate(p_n):
+            if p_i.numerator == 0:
+                smoothed[i] = 1 / (2**k * p_i.denominator)
+                k += 1
+        return smoothed
 
     def method4(self, p_n, references=None, hypothesis=None, hyp_len=None, *args, **kwargs):
         """Like method3, scaled by ``ln(hyp_len) / k`` (shorter hypotheses get smaller counts)."""
-        return self._smooth("method4", p_n, references, hypothesis, hyp_len)
+        length = hyp_len if hyp_len else len(hypothesis)
+        smoothed, k = list(p_n), 1
+        for i, p_i in enumerate(p_n):
+            if p_i.numerator == 0 and length > 1:
+                smoothed[i] = 1 / (2**k * self.k / math.log(length)) / p_i.denominator
+                k += 1
+        return smoothed
 
     def method5(self, p_n, references=None, hypothesis=None, hyp_len=None, *args, **kwargs):
-        """Average each precision with its neighbours (order n-1 smoothed, n, n+1)."""
-        return self._smooth("method5", p_n, references, hypothesis, hyp_len)
+        """Average each precision with its neighbours: the smoothed order n-1, order n and the unsmoothed n+1
+        (after the last order: the 5-gram precision of ``hypothesis``, whatever the number of orders)."""
+        following = list(p_n[1:]) + [modified_precision(references, hypothesis, 5)]
+        smoothed, previous = [], p_n[0] + 1
+        for p_i, p_next in zip(p_n, following):
+            previous = (previous + p_i + p_next) / 3
+            smoothed.append(previous)
+        return smoothed
 
     def method6(self, p_n, references=None, hypothesis=None, hyp_len=None, *args, **kwargs):
         """Interpolate orders >= 3 with the prior ``p_{n-1}**2 / p_{n-2}`` (Gao & He 2013)."""
-        return self._smooth("method6", p_n, references, hypothesis, hyp_len)
+        if len(p_n) < 3:
+            raise BleuIndexError(f"method6 needs at least 3 n-gram orders, got {len(p_n)} (NLTK raises IndexError)")
+        if not p_n[2]:
+            raise BleuAssertionError("method6 needs a non-zero trigram precision (NLTK's assertion, whose message "
+                                     "says bigrams)")
+        smoothed = list(p_n)
+        hypothesis = _token_list(hypothesis, "hypothesis")
+        for i in range(2, len(p_n)):
+            prior = 0 if smoothed[i - 2] == 0 else smoothed[i - 1] ** 2 / smoothed[i - 2]
+            smoothed[i] = (p_n[i].numerator + self.alpha * prior) / (_count_ngrams(hypothesis, i + 1) + self.alpha)
+        return smoothed
 
     def method7(self, p_n, references=None, hypothesis=None, hyp_len=None, *args, **kwargs):
         """method4, then method5."""
-        return self._smooth("method7", p_n, references, hypothesis, hyp_len)
+        smoothed = self.method4(p_n, references, hypothesis, hyp_len)
+        return self.method5(smoothed, references, hypothesis, hyp_len)
 
 
-def _smoothing(smoothing_function) -> dict:
-    """``nltk_bleu`` keyword arguments for a ``SmoothingFunction`` method (method0 when None)."""
-    if not smoothing_function:
-        return {"smoothing": "method0"}
+def _own_method(smoothing_function):
+    """``(name, SmoothingFunction)`` when ``smoothing_function`` is this module's (not overridden) method."""
     owner = getattr(smoothing_function, "__self__", None)
     name = getattr(smoothing_function, "__name__", None)
-    if (isinstance(owner, SmoothingFunction) and name in NLTK_SMOOTHING
-            and getattr(type(owner), name) is smoothing_function.__func__):
-        return {"smoothing": name, "epsilon": owner.epsilon, "alpha": owner.alpha, "k": owner.k}
-    raise TypeError("smoothing_function must be SmoothingFunction(...).method0 .. method7 from "
-                    f"textmetrics.compat.nltk (other callables are not supported), got {smoothing_function!r}")
+    if (isinstance(owner, SmoothingFunction) and name in _METHODS
+            and getattr(type(owner), name, None) is getattr(smoothing_function, "__func__", None)
+            and getattr(SmoothingFunction, name) is smoothing_function.__func__):
+        return name, owner
+    return None
 
+
+# ----------------------------------------------------------------------------------------------- BLEU
 
 def _is_weight_list(weights) -> bool:
     """NLTK's rule: several weight tuples when ``weights[0][0]`` exists."""
@@ -176,23 +258,82 @@ def _is_weight_list(weights) -> bool:
     return True
 
 
-def _has_unigram_match(list_of_references, hypotheses) -> bool:
-    return any(not set(hyp).isdisjoint(ref) for refs, hyp in zip(list_of_references, hypotheses) for ref in refs)
+def _has_match(list_of_references, hypotheses, n: int) -> bool:
+    """Whether any hypothesis n-gram occurs in one of its references (the corpus numerator of order n is > 0)."""
+    for refs, hyp in zip(list_of_references, hypotheses):
+        grams = {tuple(hyp[i:i + n]) for i in range(len(hyp) - n + 1)}
+        if grams and any(tuple(ref[i:i + n]) in grams for ref in refs for i in range(len(ref) - n + 1)):
+            return True
+    return False
 
 
-def corpus_bleu(list_of_references, hypotheses, weights=DEFAULT_WEIGHTS, smoothing_function=None,
-                auto_reweigh=False):
-    """NLTK's corpus BLEU (0-1): ``list_of_references[i]`` is the list of token-list references of ``hypotheses[i]``.
-
-    ``weights`` is one tuple (one weight per n-gram order) or a list of tuples (returns a list of scores).
-    """
-    options = _smoothing(smoothing_function)
+def _check_corpus(list_of_references, hypotheses) -> tuple[list, list]:
     for name, value in (("list_of_references", list_of_references), ("hypotheses", hypotheses)):
         if isinstance(value, (str, bytes)) or value is None or not hasattr(value, "__iter__"):
             raise TypeError(f"{name} must be a list with one entry per segment, got {type(value).__name__}")
     list_of_references, hypotheses = list(list_of_references), list(hypotheses)
-    weight_sets = list(weights) if _is_weight_list(weights) else [weights]
-    n_orders = max(len(w) for w in weight_sets)
+    if len(list_of_references) != len(hypotheses):
+        raise BleuAssertionError(f"{len(hypotheses)} hypotheses but {len(list_of_references)} reference entries: "
+                                 "list_of_references[i] must hold the tokenized reference(s) of hypotheses[i]")
+    if not hypotheses:
+        raise BleuZeroDivisionError("the corpus is empty: give at least one hypothesis")
+    hypotheses = [_token_list(h, f"hypotheses[{i}]") for i, h in enumerate(hypotheses)]
+    list_of_references = [_reference_lists(refs, f"list_of_references[{i}]", BleuKeyError)
+                          for i, refs in enumerate(list_of_references)]
+    return list_of_references, hypotheses
+
+
+def _check_weights(weight_sets: list) -> int:
+    for weight in weight_sets:
+        if isinstance(weight, (str, bytes)) or not hasattr(weight, "__len__"):
+            raise TypeError(f"weights must be a sequence of numbers, one per n-gram order (or a list of such "
+                            f"sequences), got {type(weight).__name__}")
+        if len(weight) == 0:
+            raise ValueError("weights is empty: give one weight per n-gram order")
+    return max(len(weight) for weight in weight_sets)
+
+
+def _reference_path(list_of_references, hypotheses, weight_sets, n_orders, smoothing_function, auto_reweigh):
+    """NLTK's corpus_bleu computed step by step, for a smoothing callable textmetrics does not know."""
+    num, den = [0] * n_orders, [0] * n_orders
+    hyp_lengths = ref_lengths = 0
+    for refs, hyp in zip(list_of_references, hypotheses):
+        for i in range(n_orders):
+            matches, total = clipped_matches(hyp, refs, i + 1)
+            num[i] += matches
+            den[i] += max(1, total)
+        hyp_lengths += len(hyp)
+        ref_lengths += closest_reference_length(len(hyp), [len(r) for r in refs])
+    bp = brevity_penalty(ref_lengths, hyp_lengths)
+    p_n = [Fraction(num[i], den[i], _normalize=False) for i in range(n_orders)]
+    if num[0] == 0:
+        return [0] * len(weight_sets)
+    p_n = smoothing_function(p_n, references=list_of_references[-1], hypothesis=hypotheses[-1],
+                             hyp_len=hyp_lengths)
+    scores = []
+    for weight in weight_sets:
+        if auto_reweigh and hyp_lengths < 4 and weight == DEFAULT_WEIGHTS:
+            weight = (1 / hyp_lengths,) * hyp_lengths
+        scores.append(bp * math.exp(math.fsum(w * math.log(p) for w, p in zip(weight, p_n) if p > 0)))
+    return scores
+
+
+def _engine_path(list_of_references, hypotheses, weight_sets, n_orders, name, owner, auto_reweigh):
+    """The scores by ``textmetrics.nltk_bleu``, after NLTK's checks and warnings."""
+    if not _has_match(list_of_references, hypotheses, 1):
+        return [0] * len(weight_sets)  # NLTK returns the int 0 before smoothing
+    if name == "method6":
+        if n_orders < 3:
+            raise BleuIndexError(f"method6 needs at least 3 n-gram orders, got {n_orders} (NLTK raises IndexError)")
+        if not _has_match(list_of_references, hypotheses, 3):
+            raise BleuAssertionError("method6 needs a non-zero corpus trigram precision (NLTK's assertion, whose "
+                                     "message says bigrams)")
+    if name == "method0":
+        for n in range(1, n_orders + 1):
+            if not _has_match(list_of_references, hypotheses, n):
+                _zero_overlap_warning(n)
+    options = {"smoothing": name, "epsilon": owner.epsilon, "alpha": owner.alpha, "k": owner.k}
+    hyp_lengths = sum(len(h) for h in hypotheses)
     scores = []
     for weight in weight_sets:
         if len(weight) == n_orders:
@@ -201,14 +342,33 @@ def corpus_bleu(list_of_references, hypotheses, weights=DEFAULT_WEIGHTS, smoothi
             continue
         # A shorter tuple among several: NLTK smooths all n_orders precisions together and uses the first
         # len(weight) of them; zero weights on the others add exact zeros to the log sum.
-        hyp_lengths = sum(len(h) for h in hypotheses)
-        if auto_reweigh and 0 < hyp_lengths < 4 and weight == DEFAULT_WEIGHTS:
+        if auto_reweigh and hyp_lengths < 4 and weight == DEFAULT_WEIGHTS:
             weight = (1 / hyp_lengths,) * hyp_lengths
         padded = tuple(weight) + (0,) * (n_orders - len(weight))
         scores.append(nltk_bleu(list_of_references, hypotheses, weights=padded, **options))
-    if scores[0] == 0 and not _has_unigram_match(list_of_references, hypotheses):
-        scores = [0] * len(scores)  # NLTK returns the int 0 before smoothing
-    return scores[0] if len(weight_sets) == 1 else scores
+    return scores
+
+
+def corpus_bleu(list_of_references, hypotheses, weights=DEFAULT_WEIGHTS, smoothing_function=None,
+                auto_reweigh=False):
+    """NLTK's corpus BLEU (0-1): ``list_of_references[i]`` is the list of token-list references of ``hypotheses[i]``.
+
+    ``weights`` is one tuple (one weight per n-gram order) or a list of tuples (returns a list of scores).
+    """
+    list_of_references, hypotheses = _check_corpus(list_of_references, hypotheses)
+    weight_sets = list(weights) if _is_weight_list(weights) else [weights]
+    n_orders = _check_weights(weight_sets)
+    if not smoothing_function:
+        smoothing_function = SmoothingFunction().method0
+    own = _own_method(smoothing_function)
+    if own is not None:
+        scores = _engine_path(list_of_references, hypotheses, weight_sets, n_orders, *own, auto_reweigh)
+    elif callable(smoothing_function):
+        scores = _reference_path(list_of_references, hypotheses, weight_sets, n_orders, smoothing_function,
+                                 auto_reweigh)
+    else:
+        raise TypeError(f"smoothing_function must be callable, got {type(smoothing_function).__name__}")
+    return scores[0] if len(weight_sets) == 1 else scores  # NLTK: one tuple in a list gives one score too
 
 
 def sentence_bleu(references, hypothesis, weights=DEFAULT_WEIGHTS, smoothing_function=None, auto_reweigh=False):
