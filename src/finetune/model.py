@@ -267,7 +267,9 @@ def load_adapter(model, adapter_dir: str | Path):
     adapter_dir = Path(adapter_dir)
     if not (adapter_dir / "adapter_config.json").is_file():
         raise FileNotFoundError(f"no LoRA adapter in {adapter_dir} (run `finetune train` first)")
-    return PeftModel.from_pretrained(model, adapter_dir)
+    with warnings.catch_warnings():  # peft still calls the gradient_checkpointing names transformers 5 renamed
+        warnings.filterwarnings("ignore", category=FutureWarning)
+        return PeftModel.from_pretrained(model, adapter_dir)
 
 
 def merge_adapter(cfg: ModelConfig, adapter_dir: str | Path, out_dir: str | Path, dtype: str = "float32") -> Path:
