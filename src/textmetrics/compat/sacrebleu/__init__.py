@@ -1,0 +1,61 @@
+"""sacrebleu 2.6.0's API computed by textmetrics: ``from textmetrics.compat import sacrebleu`` for ``import sacrebleu``.
+
+Modules and names as in sacrebleu 2.6.0: ``metrics`` (``BLEU``, ``BLEUScore``; ``metrics.bleu``,
+``metrics.base``, ``metrics.helpers``), ``compat`` (``corpus_bleu``, ``raw_corpus_bleu``, ``sentence_bleu``),
+``significance`` (``PairedTest``, ``Result``, ``estimate_ci``), ``extract_word_ngrams``/``extract_char_ngrams``
+and ``__version__``, which is the sacrebleu version reproduced ("2.6.0"; code that checks sacrebleu's version, such
+as Hugging Face ``evaluate``/``datasets`` metric scripts, keeps working). Signatures say
+``version:textmetrics-<version>`` where sacrebleu's say ``version:2.6.0``, so a reported number still tells which
+implementation produced it; textmetrics' own version is ``textmetrics.__version__``.
+
+Same argument order and layout as sacrebleu: hypotheses first, then ``references`` as a list of reference
+*streams*, each parallel to the hypotheses (``references[k][i]`` is the k-th reference of ``hypotheses[i]``;
+``None`` where a segment has fewer references). Same numbers, float for float: ``score``, ``counts``, ``totals``,
+``precisions``, ``bp``, ``sys_len``, ``ref_len``, ``str()``/``format()``, the bootstrap ``mean``/``ci`` of
+``corpus_score(..., n_bootstrap=k)`` (seed from ``SACREBLEU_SEED``, default 12345, ``none`` for OS entropy; the
+resampled statistics are summed as float32, as sacrebleu does) and the paired tests' p-values and intervals.
+
+sacrebleu behaviours kept: ``tokenize=None`` picks ``zh`` for ``trg_lang='zh'`` (``ja``/``ko`` need MeCab, which
+textmetrics does not provide: ``ValueError``) and ``13a`` otherwise; the trg_lang tokenizer advice, the
+"100 lines that end in a tokenized period" warning (unless ``force``) and the ``effective_order`` advice of
+``sentence_score`` are logged (logger ``textmetrics.compat.sacrebleu``); ``smooth_value`` is ignored by ``exp``
+and ``none``; ``BLEU(references=...)`` tokenizes the references once and ``corpus_score(hyps)`` reuses them;
+signatures are stateful as in sacrebleu (``nrefs`` from the last references seen, ``bs``/``seed`` once a bootstrap
+has run).
+
+Deliberate differences (sacrebleu scores these silently, usually as garbage): a hypotheses string, a reference
+stream that is a string (``corpus_bleu(hyps, refs)`` instead of ``[refs]``) and ``None``/non-str lines raise
+``TypeError``; streams and hypotheses of different lengths (sacrebleu truncates to the shortest), an empty corpus,
+a segment whose references are all ``None``, unknown options, and tokenizers other than ``13a``, ``intl``,
+``char``, ``zh``, ``none`` raise ``ValueError`` (an unknown ``smooth_method`` or paired ``test_type``, where
+sacrebleu fails an ``assert``, raises an error that is both ``ValueError`` and ``AssertionError``). Inputs are never
+modified. Not provided: chrF and TER (not wired in yet), the test-set downloads (``DATASETS``,
+``download_test_set``, ``get_source_file`` ...), the MeCab/SentencePiece tokenizers.
+"""
+from . import compat, metrics, significance  # noqa: F401
+from .compat import corpus_bleu, raw_corpus_bleu, sentence_bleu
+from .metrics import BLEU, BLEUScore
+from .metrics.base import VERSION
+from .metrics.base import Signature as Signature
+from .metrics.helpers import extract_char_ngrams, extract_word_ngrams
+
+__version__ = "2.6.0"  # the sacrebleu version reproduced
+
+__all__ = ["BLEU", "BLEUScore", "Signature", "VERSION", "__version__", "compat", "corpus_bleu", "extract_char_ngrams",
+           "extract_word_ngrams", "metrics", "raw_corpus_bleu", "sentence_bleu", "significance"]
+
+_NOT_PROVIDED = {
+    **dict.fromkeys(["CHRF", "TER", "corpus_chrf", "sentence_chrf", "corpus_ter", "sentence_ter"],
+                    "chrF and TER are not wired into the sacrebleu compatibility layer yet (only BLEU is)"),
+    **dict.fromkeys(["DATASETS", "download_test_set", "get_source_file", "get_reference_files",
+                     "get_available_testsets", "get_available_testsets_for_langpair", "get_langpairs_for_testset",
+                     "SACREBLEU_DIR", "smart_open", "dataset", "utils"],
+                    "the test-set downloads and files of sacrebleu are out of scope: download the data with "
+                    "sacrebleu itself"),
+}
+
+
+def __getattr__(name: str):
+    if name in _NOT_PROVIDED:
+        raise AttributeError(f"textmetrics.compat.sacrebleu has no {name}: {_NOT_PROVIDED[name]}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
