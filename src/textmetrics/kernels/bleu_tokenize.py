@@ -288,7 +288,7 @@ def _find(buf, start, stop, tag, slots, types, store):
 
 @njit(cache=True, nogil=True)
 def _grown(array, size):
-    out = np.empty(size, dtype=array.dtype)
+    out = np.zeros(size, dtype=array.dtype)  # zeros, not empty: the unused tail is deterministic too
     for k in range(array.size):  # (loops here and below: numba compiles them much faster than slice assignments)
         out[k] = array[k]
     return out

@@ -194,13 +194,25 @@ def _array_coercer(export: str, position: int, code: str):
                             f"got {_describe(x)}")
         try:
             array = np.asarray(x)
-        except (ValueError, TypeError) as exc:
+            if not isinstance(x, np.ndarray) and array.dtype != dtype and array.dtype.kind in "biufO":
+                # a list: convert it directly (no detour through float64 for big ints), then check every value
+                with np.errstate(all="ignore"):
+                    direct = np.array(x, dtype=dtype)
+                array = direct if np.array_equal(direct, array) else array
+        except (ValueError, TypeError, OverflowError) as exc:
             raise TypeError(f"kernel {export}: argument {position} must be {want}: {exc}") from None
         if array.ndim != ndim:
             raise TypeError(f"kernel {export}: argument {position} must be {want}, got {_describe(x)}")
         if array.dtype != dtype and array.size and not np.can_cast(array.dtype, dtype, "safe"):
-            raise TypeError(f"kernel {export}: argument {position} must be {want}; {_describe(x)} does not convert "
-                            "without loss")
+            # e.g. an int64 array for a uint8 argument: accepted when every value survives the conversion
+            converted = None
+            if array.dtype.kind in "biuf":
+                with np.errstate(all="ignore"):
+                    converted = array.astype(dtype)
+            if converted is None or not np.array_equal(converted, array):
+                raise TypeError(f"kernel {export}: argument {position} must be {want}; {_describe(x)} does not "
+                                "convert without loss")
+            return np.ascontiguousarray(converted)
         return np.ascontiguousarray(array, dtype=dtype)
     return coerce
 
@@ -282,4 +294,4 @@ def info() -> dict:
     return {"backend": BACKEND, "reason": REASON,
             "extension": getattr(_AOT, "__file__", None),
             "source_digest": _spec.source_digest(),
-            "numba_imported": "numba" in sys.modules}
+            "numba_imported": sys.modules.get("numba") is not None}
