@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from shared_data import shared_path
@@ -318,3 +319,167 @@ def test_signature_before_evaluation_and_missing_references():
 def test_clear_errors(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+# ---------------------------------------------------------------------------- sacrebleu 2.6.0's namespaces
+
+def test_namespaces_and_version():
+    import textmetrics
+    from textmetrics.compat.sacrebleu import compat, metrics, significance
+    from textmetrics.compat.sacrebleu.metrics import bleu as bleu_module
+
+    assert ours.__version__ == real.__version__ == "2.6.0"
+    assert textmetrics.__version__ == __version__ and VERSION_FIELD.endswith(__version__)
+    assert ours.BLEU is metrics.BLEU is bleu_module.BLEU and ours.BLEUScore is bleu_module.BLEUScore
+    assert metrics.METRICS == {"BLEU": ours.BLEU}
+    assert (compat.corpus_bleu, compat.sentence_bleu, compat.raw_corpus_bleu) == (
+        ours.corpus_bleu, ours.sentence_bleu, ours.raw_corpus_bleu)
+    assert significance.PairedTest and significance.Result and significance.estimate_ci
+    for name in ("corpus_bleu", "raw_corpus_bleu", "sentence_bleu", "BLEU", "extract_word_ngrams",
+                 "extract_char_ngrams", "__version__"):
+        assert name in real.__all__ and hasattr(ours, name)
+    for name in ("CHRF", "TER", "corpus_chrf", "DATASETS", "download_test_set"):
+        with pytest.raises(AttributeError, match="chrF and TER|out of scope"):
+            getattr(ours, name)
+    with pytest.raises(AttributeError, match="not wired"):
+        metrics.CHRF  # noqa: B018
+
+
+def test_tokenizer_attribute():
+    for tok in TOKENIZERS:
+        mine, theirs = ours.BLEU(tokenize=tok), real.BLEU(tokenize=tok)
+        assert mine.tokenizer.signature() == theirs.tokenizer.signature() == mine.tokenizer_signature
+        for line in ("The U.S.A. won 1,000.5 points (end 2019).", "“quoted” — dash… €5 +x", "猫坐在垫子上。 &amp;"):
+            assert mine.tokenizer(line) == theirs.tokenizer(line)
+            assert mine._preprocess_segment(line + "  ") == theirs._preprocess_segment(line + "  ")
+
+
+numbers = st.integers(0, 30)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.integers(1, 5).flatmap(lambda n: st.tuples(st.lists(numbers, min_size=n, max_size=n),
+                                                     st.lists(numbers, min_size=n, max_size=n), st.just(n))),
+       numbers, numbers, st.sampled_from(SMOOTHINGS), st.sampled_from([None, 0, 0.01, 0.5, 1, 2]), st.booleans(),
+       st.sampled_from(["int", "float32", "int64"]))
+def test_compute_bleu_matches_sacrebleu(stats, sys_len, ref_len, smooth, value, effective, kind):
+    correct, total, n = stats
+    correct = [min(c, t) for c, t in zip(correct, total)]
+    if kind != "int":  # as sacrebleu's bootstrap (float32 sums) and randomization test (int64 rows) give them
+        correct, total = np.array(correct, dtype=kind), np.array(total, dtype=kind)
+    args = (correct, total, sys_len, ref_len)
+    kwargs = {"smooth_method": smooth, "smooth_value": value, "effective_order": effective, "max_ngram_order": n}
+    expected = real.BLEU.compute_bleu(*(_copy(a) for a in args), **kwargs)
+    got = ours.BLEU.compute_bleu(*args, **kwargs)
+    assert got.score == expected.score and type(got.score) is type(expected.score)
+    assert list(got.counts) == list(expected.counts) and list(got.totals) == list(expected.totals)
+    assert got.precisions == expected.precisions
+    assert [type(p) for p in got.precisions] == [type(p) for p in expected.precisions]
+    assert (got.bp, got.sys_len, got.ref_len) == (expected.bp, expected.sys_len, expected.ref_len)
+    assert str(got) == str(expected)
+    assert list(args[0]) == list(correct) and list(args[1]) == list(total)  # ours never modifies its arguments
+
+
+def _copy(value):
+    return value.copy() if isinstance(value, (list, np.ndarray)) else value
+
+
+def test_compute_bleu_defaults_and_errors():
+    mine = ours.BLEU.compute_bleu([9, 7, 5, 3], [10, 8, 6, 4], 11, 11)
+    theirs = real.BLEU.compute_bleu([9, 7, 5, 3], [10, 8, 6, 4], 11, 11)
+    assert mine.score == theirs.score and str(mine) == str(theirs)  # smooth_method="none" by default
+    with pytest.raises(AssertionError):
+        real.BLEU.compute_bleu([1], [1], 1, 1, smooth_method="xx", max_ngram_order=1)
+    for call in (lambda: ours.BLEU.compute_bleu([1], [1], 1, 1, smooth_method="xx", max_ngram_order=1),
+                 lambda: ours.BLEU(smooth_method="xx")):
+        with pytest.raises(AssertionError, match="smooth_method") as raised:
+            call()
+        assert isinstance(raised.value, ValueError)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.floats(0, 100), min_size=1, max_size=60))
+def test_estimate_ci(values):
+    from sacrebleu import significance as real_significance
+    from sacrebleu.metrics.base import Score as RealScore
+
+    from textmetrics.compat.sacrebleu import significance
+    from textmetrics.compat.sacrebleu.metrics.base import Score
+
+    array = np.array(values)
+    assert significance.estimate_ci(array.copy()) == real_significance.estimate_ci(array.copy())
+    mine, theirs = Score("X", 1.0), RealScore("X", 1.0)
+    mine.estimate_ci([Score("X", v) for v in values])
+    theirs.estimate_ci([RealScore("X", v) for v in values])
+    assert (mine._mean, mine._ci) == (theirs._mean, theirs._ci)
+    mine.score = theirs.score = 12.5
+    assert mine.format(width=3) == theirs.format(width=3) and repr(mine) == repr(theirs)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text, st.integers(1, 6), st.booleans(), st.integers(1, 3))
+def test_ngram_helpers(line, n, whitespace, low):
+    from sacrebleu.metrics import helpers as real_helpers
+
+    from textmetrics.compat.sacrebleu.metrics import helpers
+
+    tokens = line.split()
+    assert ours.extract_word_ngrams(tokens, n) == real.extract_word_ngrams(tokens, n)
+    assert ours.extract_char_ngrams(line, n, whitespace) == real.extract_char_ngrams(line, n, whitespace)
+    assert ours.extract_char_ngrams(line, n) == real.extract_char_ngrams(line, n)
+    assert helpers.extract_all_char_ngrams(line, n, whitespace) == real_helpers.extract_all_char_ngrams(
+        line, n, whitespace)
+    assert helpers.extract_all_word_ngrams(line, low, n) == real_helpers.extract_all_word_ngrams(line, low, n)
+
+
+# ------------------------------------------------------------------------------------ paired significance
+
+def _paired(module, systems, refs, options, test_type, n_samples, n_ar_confidence, cached):
+    metric = module.metrics.BLEU(references=refs if cached else None, **options)
+    second = module.metrics.BLEU(references=refs if cached else None, tokenize="char", lowercase=True)
+    test = module.significance.PairedTest(systems, {"BLEU": metric, "chars": second},
+                                          references=None if cached else refs, test_type=test_type,
+                                          n_samples=n_samples, n_ar_confidence=n_ar_confidence)
+    signatures, scores = test()
+    return {k: str(v) for k, v in signatures.items()}, {k: [repr(r) for r in v] for k, v in scores.items()}
+
+
+def _same_paired(systems, refs, options, test_type, n_samples, n_ar_confidence=-1, cached=True):
+    import sacrebleu.significance  # noqa: F401 - the real package's module, for _paired
+
+    import textmetrics.compat.sacrebleu.significance  # noqa: F401
+
+    mine = _paired(ours, systems, refs, options, test_type, n_samples, n_ar_confidence, cached)
+    theirs = _paired(real, systems, refs, options, test_type, n_samples, n_ar_confidence, cached)
+    assert mine[1] == theirs[1]  # every score, p-value, mean and ci, printed in full (repr of each Result)
+    assert {k: without_version(v) for k, v in mine[0].items()} == {k: without_version(v)
+                                                                  for k, v in theirs[0].items()}
+    return mine
+
+
+@pytest.mark.parametrize(("test_type", "n_samples", "n_ar_confidence"), [("bs", 300, -1), ("ar", 500, -1),
+                                                                         ("ar", 200, 0), ("bs", 0, 5)])
+def test_wmt21_paired_tests(wmt21, monkeypatch, test_type, n_samples, n_ar_confidence):
+    refs, systems = wmt21["de-en"]
+    named = [(name, hyps[:400]) for name, hyps in systems.items()]
+    refs = [stream[:400] for stream in refs]
+    _, scores = _same_paired(named, refs, {}, test_type, n_samples, n_ar_confidence)
+    assert scores["System"] == [repr(name) for name, _ in named]
+    monkeypatch.setenv("SACREBLEU_SEED", "3")
+    _same_paired(named[:2], refs, {"smooth_method": "add-k", "smooth_value": 0.5}, test_type, n_samples,
+                 n_ar_confidence, cached=False)
+
+
+@settings(max_examples=40, deadline=None)
+@given(corpora(), corpora(), options, st.sampled_from(["ar", "bs"]), st.sampled_from([-1, 3]))
+def test_paired_tests_match_sacrebleu(corpus, other, opts, test_type, n_ar_confidence):
+    hyps, streams = corpus
+    others = (other[0] * len(hyps))[:len(hyps)]
+    named = [("base", hyps), ("other", others), ("same", list(hyps))]
+    _same_paired(named, streams, opts, test_type, 30, n_ar_confidence, cached=True)
+
+
+def test_paired_test_errors():
+    with pytest.raises(AssertionError) as raised:
+        ours.significance.PairedTest([("a", ["x"])], {"BLEU": ours.BLEU(references=[["x"]])}, None, test_type="xx")
+    assert isinstance(raised.value, ValueError)
