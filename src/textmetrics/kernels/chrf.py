@@ -30,6 +30,8 @@ import numpy as np
 from numba import njit
 
 _EMPTY = -1
+_PAIRS = 1 << 16  # n-gram pair keys below this use a direct table, larger ones the hash table
+_DIRECT = 0x3000  # code points below this get their unit id from an array, the others from the hash table
 _EPS = 1e-16
 
 
@@ -97,11 +99,9 @@ def _lookup(keys, values, mask, key):
 
 
 @njit(cache=True, nogil=True)
-def _span_hash(chars, start, stop):
-    h = stop - start
-    for p in range(start, stop):
-        h = ((h * 1000003) ^ chars[p]) & 0xFFFFFFFFFF
-    return h
+def _mix(h, c):
+    """One step of the running word hash (stays below 2**40)."""
+    return ((h * 1000003) ^ c) & 0xFFFFFFFFFF
 
 
 @njit(cache=True, nogil=True)
@@ -115,12 +115,11 @@ def _same_span(chars, a, a_stop, b, b_stop):
 
 
 @njit(cache=True, nogil=True)
-def _span_id(chars, starts, stops, t, keys, values, where, mask, next_id, insert):
-    """Dense id of the word ``chars[starts[t]:stops[t]]`` (equal words, equal ids); -1 if absent and not inserting.
-
-    ``keys`` holds word hashes, ``where`` the index of the word stored in each slot."""
+def _span_id(chars, starts, stops, hashes, t, keys, values, where, mask, next_id, insert):
+    """Dense id of word t, ``chars[starts[t]:stops[t]]`` with hash ``hashes[t]`` (equal words, equal ids); -1 if
+    absent and not inserting. ``keys`` holds word hashes, ``where`` the index of the word stored in each slot."""
     a, a_stop = starts[t], stops[t]
-    key = _span_hash(chars, a, a_stop)
+    key = hashes[t]
     s = _slot(key, mask)
     while True:
         k = keys[s]
@@ -139,57 +138,110 @@ def _span_id(chars, starts, stops, t, keys, values, where, mask, next_id, insert
 # ---------------------------------------------------------------------------------------------- statistics
 
 @njit(cache=True, nogil=True)
-def _order_block(units, hyp_len, ref_bounds, n_refs, max_n, out, col, keys, values, gram, hyp_count, ref_count):
+def _order_block(units, n_units, hyp_len, ref_bounds, n_refs, max_n, out, col, keys, values, pairs, pair_keys, gram,
+                 alive, alive_end, seen, hyp_count, ref_count):
     """Per-order [hyp, ref, match] of the hypothesis against each reference, orders 1..max_n.
 
-    ``units[0:hyp_len]`` are the hypothesis's dense unit ids (0..k-1); reference k's ids (-1: absent from the
+    ``units[0:hyp_len]`` are the hypothesis's dense unit ids (0..n_units-1); reference k's ids (-1: absent from the
     hypothesis) are ``units[ref_bounds[k]:ref_bounds[k + 1]]``. Row k of ``out`` receives the 3 * max_n numbers of
-    reference k from column ``col`` on. ``gram`` is scratch for the n-gram ids, as long as ``units``."""
-    total = ref_bounds[n_refs]
-    n_units = 0
+    reference k from column ``col`` on.
+
+    Only positions whose n-gram can still match are visited: a reference position stays "alive" while its n-gram
+    occurs in the hypothesis, a hypothesis position while its n-gram occurs in some reference (a longer n-gram
+    contains the shorter one). The totals are counted arithmetically. ``gram[p]`` is the id of the current
+    order's n-gram at an alive position p; ``alive`` lists the alive positions (the hypothesis's first, then each
+    reference's within its own stretch, up to ``alive_end[k]``). Pair keys below ``pairs.size`` are looked up in
+    the direct table ``pairs`` (all -1 between calls), larger ones in the hash table ``keys``/``values``; ``seen``
+    and ``ref_count`` are all 0 between calls."""
+    n_alive = hyp_len
     for p in range(hyp_len):
-        if units[p] + 1 > n_units:
-            n_units = units[p] + 1
-    for p in range(total):
+        alive[p] = p
         gram[p] = units[p]
+    for k in range(n_refs):
+        w = ref_bounds[k]
+        for p in range(ref_bounds[k], ref_bounds[k + 1]):
+            if units[p] >= 0:
+                gram[p] = units[p]
+                alive[w] = p
+                w += 1
+        alive_end[k] = w
     n_grams = n_units
-    mask = 0
     for n in range(1, max_n + 1):
         hyp_grams = hyp_len - n + 1
-        if hyp_grams > 0 and n > 1:
-            mask = _table_size(hyp_grams) - 1
-            keys[:mask + 1] = _EMPTY
+        if hyp_grams <= 0:
+            n_alive = 0
+            for k in range(n_refs):
+                alive_end[k] = ref_bounds[k]
+        elif n > 1:
+            direct = n_grams * n_units <= pairs.size
+            mask = 0
+            if not direct:
+                mask = _table_size(n_alive) - 1
+                keys[:mask + 1] = _EMPTY
             next_id = 0
-            for p in range(hyp_grams):
-                gram[p], next_id = _insert(keys, values, mask, gram[p] * n_units + units[p + n - 1], next_id)
+            w = 0
+            for a in range(n_alive):
+                p = alive[a]
+                if p >= hyp_grams or seen[gram[p]] == 0:
+                    continue
+                key = gram[p] * n_units + units[p + n - 1]
+                if direct:
+                    g = pairs[key]
+                    if g < 0:
+                        g = next_id
+                        pairs[key] = g
+                        pair_keys[g] = key
+                        next_id += 1
+                else:
+                    g, next_id = _insert(keys, values, mask, key, next_id)
+                gram[p] = g
+                alive[w] = p
+                w += 1
+            n_alive = w
+            seen[:n_grams] = 0
+            for k in range(n_refs):
+                stop = ref_bounds[k + 1] - n + 1
+                w = ref_bounds[k]
+                for a in range(ref_bounds[k], alive_end[k]):
+                    p = alive[a]
+                    if p >= stop:
+                        continue
+                    u = units[p + n - 1]
+                    if u < 0:
+                        continue
+                    key = gram[p] * n_units + u
+                    g = pairs[key] if direct else _lookup(keys, values, mask, key)
+                    if g < 0:
+                        continue
+                    gram[p] = g
+                    alive[w] = p
+                    w += 1
+                alive_end[k] = w
+            if direct:
+                for g in range(next_id):
+                    pairs[pair_keys[g]] = -1
             n_grams = next_id
-        if hyp_grams > 0:
-            hyp_count[:n_grams] = 0
-            for p in range(hyp_grams):
-                hyp_count[gram[p]] += 1
+
+        for a in range(n_alive):
+            hyp_count[gram[alive[a]]] += 1
         for k in range(n_refs):
-            lo = ref_bounds[k]
-            ref_grams = ref_bounds[k + 1] - lo - n + 1
             match = 0
-            if ref_grams > 0 and hyp_grams > 0:
-                for p in range(lo, lo + ref_grams):
-                    g = gram[p]
-                    if g >= 0 and n > 1:
-                        u = units[p + n - 1]
-                        g = _lookup(keys, values, mask, g * n_units + u) if u >= 0 else -1
-                        gram[p] = g
-                    if g >= 0:
-                        ref_count[g] += 1
-                        if ref_count[g] <= hyp_count[g]:
-                            match += 1
-                for p in range(lo, lo + ref_grams):
-                    if gram[p] >= 0:
-                        ref_count[gram[p]] = 0
-            ref_total = ref_grams if ref_grams > 0 else 0
+            for a in range(ref_bounds[k], alive_end[k]):
+                g = gram[alive[a]]
+                ref_count[g] += 1
+                if ref_count[g] <= hyp_count[g]:
+                    match += 1
+                seen[g] = 1
+            for a in range(ref_bounds[k], alive_end[k]):
+                ref_count[gram[alive[a]]] = 0
+            ref_grams = ref_bounds[k + 1] - ref_bounds[k] - n + 1
             c = col + 3 * (n - 1)
-            out[k, c] = (hyp_grams if hyp_grams > 0 else 0) if ref_total > 0 else 0
-            out[k, c + 1] = ref_total
+            out[k, c] = (hyp_grams if hyp_grams > 0 else 0) if ref_grams > 0 else 0
+            out[k, c + 1] = ref_grams if ref_grams > 0 else 0
             out[k, c + 2] = match
+        for a in range(n_alive):
+            hyp_count[gram[alive[a]]] = 0
+    seen[:n_grams] = 0
 
 
 @njit(cache=True, nogil=True)
@@ -252,8 +304,15 @@ def _corpus_statistics(chars, char_offsets, segment_offsets, char_order, word_or
     ref_count = np.zeros(longest, dtype=np.int64)
     starts = np.empty(longest, dtype=np.int64)
     stops = np.empty(longest, dtype=np.int64)
+    hashes = np.empty(longest, dtype=np.int64)
     ref_bounds = np.empty(most_refs + 1, dtype=np.int64)
     candidates = np.zeros((most_refs, width), dtype=np.int64)
+    direct = np.full(_DIRECT, -1, dtype=np.int64)
+    pairs = np.full(_PAIRS, -1, dtype=np.int64)
+    pair_keys = np.empty(longest, dtype=np.int64)
+    alive = np.empty(longest, dtype=np.int64)
+    alive_end = np.empty(most_refs, dtype=np.int64)
+    seen = np.zeros(longest, dtype=np.int64)
 
     for i in range(n_segments):
         first = segment_offsets[i]
@@ -274,7 +333,14 @@ def _corpus_statistics(chars, char_offsets, segment_offsets, char_order, word_or
                     c = chars[p]
                     if whitespace == 0 and _is_space(c):
                         continue
-                    if s == first:
+                    if c < _DIRECT:  # common scripts: a direct map instead of the hash table
+                        u = direct[c]
+                        if u < 0 and s == first:
+                            u = next_id
+                            direct[c] = u
+                            next_id += 1
+                        units[m] = u
+                    elif s == first:
                         units[m], next_id = _insert(keys, values, mask, c, next_id)
                     else:
                         units[m] = _lookup(keys, values, mask, c)
@@ -282,8 +348,11 @@ def _corpus_statistics(chars, char_offsets, segment_offsets, char_order, word_or
                 if s == first:
                     hyp_len = m
             ref_bounds[n_refs] = m
-            _order_block(units, hyp_len, ref_bounds, n_refs, char_order, candidates, 0, keys, values, gram,
-                         hyp_count, ref_count)
+            for p in range(char_offsets[first], char_offsets[first + 1]):
+                if chars[p] < _DIRECT:
+                    direct[chars[p]] = -1
+            _order_block(units, next_id, hyp_len, ref_bounds, n_refs, char_order, candidates, 0, keys, values, pairs,
+                         pair_keys, gram, alive, alive_end, seen, hyp_count, ref_count)
 
         # word orders: whitespace tokens, one ASCII punctuation character split off the end, else the start
         if word_order > 0:
@@ -298,19 +367,27 @@ def _corpus_statistics(chars, char_offsets, segment_offsets, char_order, word_or
                     if _is_space(chars[p]):
                         p += 1
                         continue
-                    q = p
+                    # one token chars[p:q], with running hashes of chars[p:x], chars[p + 1:x] and chars[p:x - 1]
+                    whole = _mix(1, chars[p])
+                    tail = 1
+                    head = 1
+                    q = p + 1
                     while q < stop and not _is_space(chars[q]):
+                        head = whole
+                        whole = _mix(whole, chars[q])
+                        tail = _mix(tail, chars[q])
                         q += 1
                     if q - p > 1 and _is_ascii_punct(chars[q - 1]):
-                        starts[n_words], stops[n_words] = p, q - 1
+                        starts[n_words], stops[n_words], hashes[n_words] = p, q - 1, head
                         starts[n_words + 1], stops[n_words + 1] = q - 1, q
+                        hashes[n_words + 1] = _mix(1, chars[q - 1])
                         n_words += 2
                     elif q - p > 1 and _is_ascii_punct(chars[p]):
-                        starts[n_words], stops[n_words] = p, p + 1
-                        starts[n_words + 1], stops[n_words + 1] = p + 1, q
+                        starts[n_words], stops[n_words], hashes[n_words] = p, p + 1, _mix(1, chars[p])
+                        starts[n_words + 1], stops[n_words + 1], hashes[n_words + 1] = p + 1, q, tail
                         n_words += 2
                     else:
-                        starts[n_words], stops[n_words] = p, q
+                        starts[n_words], stops[n_words], hashes[n_words] = p, q, whole
                         n_words += 1
                     p = q
                 if s == first:
@@ -320,10 +397,10 @@ def _corpus_statistics(chars, char_offsets, segment_offsets, char_order, word_or
             keys[:mask + 1] = _EMPTY
             next_id = 0
             for t in range(n_words):
-                units[t], next_id = _span_id(chars, starts, stops, t, keys, values, where, mask, next_id,
+                units[t], next_id = _span_id(chars, starts, stops, hashes, t, keys, values, where, mask, next_id,
                                              t < hyp_words)
-            _order_block(units, hyp_words, ref_bounds, n_refs, word_order, candidates, 3 * char_order, keys,
-                         values, gram, hyp_count, ref_count)
+            _order_block(units, next_id, hyp_words, ref_bounds, n_refs, word_order, candidates, 3 * char_order,
+                         keys, values, pairs, pair_keys, gram, alive, alive_end, seen, hyp_count, ref_count)
 
         best = 0
         best_score = -1.0
