@@ -10,7 +10,7 @@ random weights and random tokens say nothing about quality.
     python benchmarks/qlora_gpu.py                  # 7B dimensions, 30 steps (needs a CUDA GPU and ~14 GB disk)
     python benchmarks/qlora_gpu.py --tiny --steps 3 # a small model on CPU: checks that the script runs
 
-Status: written and smoke-tested on CPU with --tiny; it has NOT been run on a GPU.
+Status: written and smoke-tested on CPU with --tiny (a test runs ``--tiny --steps 3``); it has NOT been run on a GPU.
 """
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast,
 
 from finetune.config import load_config  # noqa: E402
 from finetune.model import add_lora, load_base_model, load_tokenizer  # noqa: E402
-from finetune.train import train  # noqa: E402
+from finetune.train import autocast_dtype, train  # noqa: E402
 
 LLAMA2_7B = dict(hidden_size=4096, intermediate_size=11008, num_hidden_layers=32, num_attention_heads=32,
                  num_key_value_heads=32, vocab_size=32000, max_position_embeddings=4096, rms_norm_eps=1e-5)
@@ -64,6 +64,15 @@ def make_random_model(folder: Path, dims: dict) -> None:
         torch.cuda.empty_cache()
 
 
+def timed_steps(step_s: list[float], warmup: int) -> tuple[list[float], int]:
+    """The step times after the warm-up, and the warm-up actually left out: at least one step is always timed, so
+    ``--steps 3`` with the default ``--warmup 3`` times the last step instead of dividing by zero."""
+    if not step_s:
+        raise SystemExit("no optimizer step was timed (did training run?)")
+    warmup = max(0, min(warmup, len(step_s) - 1))
+    return step_s[warmup:], warmup
+
+
 class StepTimer(TrainerCallback):
     def __init__(self):
         self.starts, self.ends = [], []
@@ -88,6 +97,8 @@ def main() -> None:
     parser.add_argument("--tiny", action="store_true", help="small dimensions, CPU allowed: a smoke test")
     parser.add_argument("overrides", nargs="*", help="settings overrides, e.g. model.lora_r=64")
     args = parser.parse_args()
+    if args.steps < 1:
+        parser.error("--steps must be at least 1")
     if not torch.cuda.is_available() and not args.tiny:
         sys.exit("no CUDA GPU: this benchmark measures GPU memory and speed (use --tiny for a CPU smoke test)")
 
@@ -110,14 +121,14 @@ def main() -> None:
             torch.cuda.reset_peak_memory_stats()
         t = time.perf_counter()
         tokenizer = load_tokenizer(cfg.model)
-        model = add_lora(load_base_model(cfg.model), cfg.model)
+        model = add_lora(load_base_model(cfg.model), cfg.model, seed=cfg.train.seed)
         load_s = time.perf_counter() - t
         loaded_gib = torch.cuda.memory_allocated() / 2**30 if torch.cuda.is_available() else float("nan")
         trainable, total = model.get_nb_trainable_parameters()
         timer = StepTimer()
         train(cfg, model, tokenizer, dataset, None, callbacks=[timer])
 
-    step_s = [end - start for start, end in zip(timer.starts, timer.ends)][args.warmup:]
+    step_s, warmup = timed_steps([end - start for start, end in zip(timer.starts, timer.ends)], args.warmup)
     mean = sum(step_s) / len(step_s)
     tokens = cfg.train.per_device_train_batch_size * cfg.train.gradient_accumulation_steps * args.seq_len
     print()
@@ -129,7 +140,10 @@ def main() -> None:
     if torch.cuda.is_available():
         print(f"GPU memory after loading: {loaded_gib:.2f} GiB; peak: {torch.cuda.max_memory_allocated() / 2**30:.2f} GiB"
               f" allocated, {torch.cuda.max_memory_reserved() / 2**30:.2f} GiB reserved")
-    print(f"seconds per optimizer step: {mean:.3f} (mean of {len(step_s)} steps after {args.warmup} warm-up)")
+    dtype = autocast_dtype(cfg)
+    print(f"autocast: {str(dtype).replace('torch.', '') if dtype is not None else 'off (no CUDA)'}")
+    note = "" if warmup == args.warmup else f"; --warmup {args.warmup} lowered to {warmup} to time at least one step"
+    print(f"seconds per optimizer step: {mean:.3f} (mean of {len(step_s)} steps after {warmup} warm-up{note})")
     print(f"tokens per second: {tokens / mean:,.0f}")
 
 

@@ -301,8 +301,9 @@ def load_config(path: str | Path | None = None, overrides: list[str] | tuple[str
             if mark is not None:
                 where = f" at line {mark.line + 1}, column {mark.column + 1}"
             problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-            raise ConfigError(f"{path} is not valid YAML{where}: {problem} (check the indentation and quoting "
-                              "there; a value holding ': ' or '#' needs quotes)") from None
+            advice = ("YAML indents with spaces, not tabs" if "\\t" in problem else
+                      "check the indentation and quoting there; a value holding ': ' or ' #' needs quotes")
+            raise ConfigError(f"{path} is not valid YAML{where}: {problem} ({advice})") from None
         if not isinstance(tree, dict):
             raise ConfigError(f"{path}: the top level must be a mapping of settings")
     for text in overrides:

@@ -94,6 +94,16 @@ def _require(df: pd.DataFrame, columns: dict[str, str], path, text_columns: tupl
                             f"{len(df)} rows (first row numbers: {rows}); fill or remove those rows")
 
 
+def _read(path: str, setting: str) -> pd.DataFrame:
+    try:
+        return read_table(path)
+    except FileNotFoundError:
+        raise FileNotFoundError(
+            f"data file not found: {path} ({setting}; relative paths start at the folder you run finetune in). "
+            "DialogSum: see docs/finetune.md, section 'Data'"
+        ) from None
+
+
 def load_splits(cfg: DataConfig) -> Splits:
     """Train rows, validation rows (for the loss during training) and test rows (for prediction and scores).
 
@@ -102,7 +112,7 @@ def load_splits(cfg: DataConfig) -> Splits:
     first ``test_size`` rows of ``test_file`` with all of its reference columns.
     """
     target = cfg.target_columns[0]
-    df = read_table(cfg.train_file)
+    df = _read(cfg.train_file, "data.train_file")
     needed = {cfg.input_column: "data.input_column", **{c: "data.target_columns" for c in cfg.target_columns}}
     if cfg.id_column:
         needed[cfg.id_column] = "data.id_column"
@@ -114,7 +124,7 @@ def load_splits(cfg: DataConfig) -> Splits:
         from sklearn.utils import shuffle
 
         train_df = shuffle(df, random_state=cfg.seed).head(cfg.train_size)
-        test_df = read_table(cfg.test_file)
+        test_df = _read(cfg.test_file, "data.test_file")
         ref_columns = cfg.test_target_columns or cfg.target_columns
         setting = "data.test_target_columns" if cfg.test_target_columns else "data.target_columns"
         needed = {cfg.input_column: "data.input_column", **{c: setting for c in ref_columns}}
