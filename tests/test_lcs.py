@@ -67,11 +67,9 @@ def test_against_rapidfuzz():
 
 # ---------------------------------------------------------------------------- back-tracking (ROUGE-Lsum)
 
-def _marked_by_dp(ref, cand):
+def _marked_by_dp(ref, cand, weight=1.0, checkpoint_bits=B._CHECKPOINT_BITS):
     mask = np.zeros(len(ref), dtype=np.bool_)
-    table = np.empty((len(ref) + 1) * (len(cand) + 1), dtype=np.int32)
-    B._lcs_table(ids(ref), ids(cand), table)
-    B._mark_lcs(ids(ref), ids(cand), B._as_table(table, ids(ref), ids(cand)), mask)
+    B._mark_weighted_lcs(ids(ref), ids(cand), weight, mask, checkpoint_bits)
     return mask
 
 
@@ -104,3 +102,18 @@ def test_bit_parallel_backtrack_follows_the_tie_rule(ref, cand):
 def test_bit_parallel_backtrack_with_candidate_pattern(ref, cand):
     assert np.array_equal(_marked_by_bits(ref, cand, pattern_is_ref=False), _marked_by_dp(ref, cand))
     assert list(np.flatnonzero(_marked_by_dp(ref, cand))) == R.lcs_ref_indices(ref, cand)
+
+
+@settings(max_examples=100, deadline=None)
+@given(ref=medium, cand=medium)
+def test_table_backtrack_is_the_reference_lcs(ref, cand):
+    assert list(np.flatnonzero(_marked_by_dp(ref, cand))) == R.lcs_ref_indices(ref, cand)
+
+
+@settings(max_examples=60, deadline=None)
+@given(ref=medium, cand=medium, weight=st.sampled_from([1.0, 1.2, 2.0]), bits=st.sampled_from([1, 64, 500, 3000]))
+def test_checkpointed_backtrack_equals_the_single_block_one(ref, cand, weight, bits):
+    # Above checkpoint_bits cells the table is walked block by block from saved rows: the LCS picked is the same.
+    assert np.array_equal(_marked_by_dp(ref, cand, weight, bits), _marked_by_dp(ref, cand, weight))
+    if weight == 1.0:
+        assert list(np.flatnonzero(_marked_by_dp(ref, cand, weight, bits))) == R.lcs_ref_indices(ref, cand)

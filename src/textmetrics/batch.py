@@ -408,11 +408,48 @@ def score_specs(specs: Sequence[MetricSpec], references, candidates, *, stemmer:
     float_params = np.array([s.weight for s in specs], dtype=np.float64)
     flags = np.array([s.unigrams for s in specs], dtype=np.bool_)
     n_pairs = len(cands)
+    _check_skip_bigram_sizes(specs, np.diff(corpus.tok_off), n_pairs, ref_off)
     hits, ref_size, cand_size = kernels.pair_stats(
         corpus.ids, corpus.tok_off, corpus.sids, corpus.stok_off, corpus.sent_off, corpus.text_sent,
         corpus.same_views, n_pairs, ref_off, corpus.vocab_size, kinds, int_params, float_params, flags)
     return RougeResult({s.name: _combine(s, hits[k], ref_size[k], cand_size[k], ref_off, multi_ref, alpha)
                         for k, s in enumerate(specs)})
+
+
+MAX_SKIP_BIGRAMS = 1 << 24  # per pair (reference + candidate): about 0.75 GB of scratch at 44 bytes each
+
+
+def skip_bigram_count(n_tokens: np.ndarray, max_skip: Optional[int], unigrams: bool) -> np.ndarray:
+    """Units ROUGE-S/SU counts in texts of ``n_tokens`` tokens: pairs ``(i, j)``, ``i < j <= i + max_skip + 1``
+    (any ``j`` for None), plus, for SU, every token but the last."""
+    n = n_tokens.astype(object)  # exact: n**2 / 2 overflows nothing
+    if max_skip is None:
+        units = n * (n - 1) // 2
+    else:
+        g = max_skip + 1
+        units = np.where(n > g, g * n - g * (g + 1) // 2, n * (n - 1) // 2)
+    if unigrams:
+        units = units + np.maximum(n - 1, 0)
+    return units
+
+
+def _check_skip_bigram_sizes(specs, n_tokens, n_pairs, ref_off) -> None:
+    """ROUGE-S with a large or unlimited skip is quadratic in the text length: refuse a pair whose skip bigrams
+    would not fit ``MAX_SKIP_BIGRAMS`` before any memory is allocated."""
+    for spec in specs:
+        if spec.kind != "s":
+            continue
+        units = skip_bigram_count(n_tokens, spec.max_skip, spec.unigrams)
+        cand_units = units[:n_pairs]
+        owner = np.repeat(np.arange(n_pairs), np.diff(ref_off))
+        per_entry = units[n_pairs:] + cand_units[owner]
+        if per_entry.size and max(per_entry) > MAX_SKIP_BIGRAMS:
+            e = int(np.argmax(per_entry > MAX_SKIP_BIGRAMS))
+            p = int(owner[e])
+            raise ValueError(
+                f"{spec.name}: pair {p} has {int(per_entry[e]):,} skip bigrams (texts of {int(n_tokens[n_pairs + e]):,} "
+                f"and {int(n_tokens[p]):,} tokens), more than the limit of {MAX_SKIP_BIGRAMS:,} (about 0.75 GB); "
+                "use a bounded skip such as rougeS4, or shorter texts")
 
 
 def _rouge_python(specs, references, cands, **opts) -> RougeResult:

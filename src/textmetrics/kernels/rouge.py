@@ -23,10 +23,12 @@ Per metric, the same statistics by cheaper routes than the single-pair kernels:
   with at most 181 distinct tokens) that code is counted directly;
 * ROUGE-L: the bit-parallel LCS length (``kernels.lcs``);
 * ROUGE-Lsum: one LCS per sentence pair, back-tracked with rouge-score's tie rule from bit-parallel column states
-  when one of the two sentences has at most 64 tokens (``_mark_lcs_bits``), from the DP table otherwise; and when
+  when one of the two sentences has at most 64 tokens (``_mark_lcs_bits``), from the DP table otherwise
+  (``_mark_weighted_lcs``: decision bits of one block of rows at a time, so memory stays linear); and when
   both texts are one line each, the union of that single LCS is the LCS itself and no token of it can run out of
   counts, so the hits are the LCS length;
-* ROUGE-W: the single-pair algorithm on flat scratch tables (same float operations, same order).
+* ROUGE-W: the reference's weighted LCS table (same float operations, same order), back-tracked by
+  ``_mark_weighted_lcs`` in linear memory.
 
 Metric codes (``kinds``): ``KIND_N`` (``int_params`` = n), ``KIND_L``, ``KIND_LSUM``, ``KIND_W`` (``float_params`` =
 weight), ``KIND_S`` (``int_params`` = max skip, -1 for any gap; ``flags`` = with unigrams, i.e. ROUGE-SU).
@@ -251,22 +253,6 @@ def _lcs_local(a, b, n_local, pm, state):
 
 # ------------------------------------------------------------------------------------- ROUGE-Lsum and W
 
-@njit(cache=True)
-def _mark_lcs(ref, cand, t, mask):
-    """Back-track one LCS through table ``t`` (rouge-score's tie rule) and set ``mask`` at its ref positions."""
-    i = ref.size
-    j = cand.size
-    while i > 0 and j > 0:
-        if ref[i - 1] == cand[j - 1]:
-            mask[i - 1] = True
-            i -= 1
-            j -= 1
-        elif t[i, j - 1] > t[i - 1, j]:
-            j -= 1
-        else:
-            i -= 1
-
-
 @njit(cache=True, nogil=True)
 def add_weighted_runs(rs, mask, cand_left, weight, hits):
     """Walk one reference sentence's union mask (ROUGE-1.5.5's ROUGE-W): each masked position still available in
@@ -285,51 +271,99 @@ def add_weighted_runs(rs, mask, cand_left, weight, hits):
 
 
 
-@njit(cache=True, nogil=True)
-def _as_table(flat, ref, cand):
-    """The first ``(len(ref) + 1) * (len(cand) + 1)`` cells of a scratch buffer as a 2-D DP table (a view)."""
-    return flat[:(ref.size + 1) * (cand.size + 1)].reshape((ref.size + 1, cand.size + 1))
+_CHECKPOINT_BITS = 1 << 24  # decision bits of one block of rows (2 MB); a pair below this needs no checkpoints
 
 
 @njit(cache=True, nogil=True)
-def _lcs_table(ref, cand, table):
-    """the reference's LCS table into the flat ``table``."""
-    width = cand.size + 1
-    for j in range(width):
-        table[j] = 0
-    for i in range(1, ref.size + 1):
-        row = i * width
-        up = row - width
-        table[row] = 0
-        r = ref[i - 1]
-        for j in range(1, width):
-            if r == cand[j - 1]:
-                table[row + j] = table[up + j - 1] + 1
+def _weighted_lcs_row(token, cand, width, weight, prev_score, prev_run, score, run, bits, bit_base):
+    """Row ``i`` of the weighted LCS table (ROUGE-1.5.5's WLCS, f(k) = k**weight; weight 1 is the plain LCS table)
+    from row ``i - 1``, columns ``0 .. width - 1``; ``token`` is ``ref[i - 1]``.
+
+    With ``bit_base >= 0``, the back-tracking decision of each mismatched cell, ``table[i][j - 1] > table[i - 1][j]``,
+    is stored as bit ``bit_base + j`` of ``bits``. The float operations are the reference's, in its order.
+    """
+    score[0] = 0.0
+    run[0] = 0
+    for j in range(1, width):
+        if token == cand[j - 1]:
+            k = prev_run[j - 1]
+            gain = 1.0 if weight == 1.0 else float(k + 1) ** weight - float(k) ** weight  # equal for weight 1
+            score[j] = prev_score[j - 1] + gain
+            run[j] = k + 1
+        else:
+            up = prev_score[j]
+            left = score[j - 1]
+            score[j] = max(up, left)
+            run[j] = 0
+            if bit_base >= 0 and left > up:
+                b = bit_base + j
+                bits[b >> 6] |= _ONE << np.uint64(b & 63)
+
+
+@njit(cache=True, nogil=True)
+def _mark_weighted_lcs(ref, cand, weight, mask, checkpoint_bits):
+    """Set ``mask`` at the reference positions of the LCS that rouge-score's back-tracking picks through the
+    weighted LCS table (``weight`` 1: the plain LCS table), in memory linear in the input.
+
+    The back-tracking walks from ``(len(ref), len(cand))`` towards the origin: a match moves diagonally, else it moves
+    left when ``table[i][j - 1] > table[i - 1][j]``, up otherwise. Only those decision bits are kept, for one block of
+    ``block`` rows at a time: rows ``0, block, 2 * block, ...`` of the table are saved by a first pass (checkpoints),
+    and each block is recomputed from its checkpoint when the walk enters it, for the columns the walk can still reach.
+    Memory: ``(len(ref) / block) * len(cand)`` checkpoint cells plus ``block * len(cand)`` bits; time at most twice
+    the table's. Tables of at most ``checkpoint_bits`` cells are a single block: no checkpoint pass.
+    """
+    n = ref.size
+    m = cand.size
+    if n == 0 or m == 0:
+        return
+    width = m + 1
+    block = n
+    if n * width > checkpoint_bits:
+        block = max(1, min(n, int(np.sqrt(128.0 * n)) + 1))  # balances checkpoint floats against decision bits
+    n_blocks = (n + block - 1) // block
+    saved_score = np.zeros((n_blocks, width), dtype=np.float64)
+    saved_run = np.zeros((n_blocks, width), dtype=np.int64)
+    score = np.zeros(width, dtype=np.float64)
+    run = np.zeros(width, dtype=np.int64)
+    prev_score = np.zeros(width, dtype=np.float64)
+    prev_run = np.zeros(width, dtype=np.int64)
+    bits = np.zeros((block * width + 63) // 64, dtype=np.uint64)
+    for i in range(1, (n_blocks - 1) * block + 1):  # checkpoint pass: rows 1 .. the last block's first row
+        _weighted_lcs_row(ref[i - 1], cand, width, weight, prev_score, prev_run, score, run, bits, -1)
+        prev_score, score = score, prev_score
+        prev_run, run = run, prev_run
+        if i % block == 0:
+            saved_score[i // block, :] = prev_score
+            saved_run[i // block, :] = prev_run
+    i = n
+    j = m
+    loaded = -1
+    while i > 0 and j > 0:
+        b = (i - 1) // block
+        if b != loaded:  # recompute rows b * block + 1 .. of this block, columns 0 .. j, keeping decision bits
+            top = b * block
+            last = min(top + block, n)
+            cols = j + 1
+            bits[:] = 0
+            for c in range(cols):
+                prev_score[c] = saved_score[b, c]
+                prev_run[c] = saved_run[b, c]
+            for row in range(top + 1, last + 1):
+                _weighted_lcs_row(ref[row - 1], cand, cols, weight, prev_score, prev_run, score, run, bits,
+                                  (row - top - 1) * width)
+                prev_score, score = score, prev_score
+                prev_run, run = run, prev_run
+            loaded = b
+        if ref[i - 1] == cand[j - 1]:
+            mask[i - 1] = True
+            i -= 1
+            j -= 1
+        else:
+            bit = (i - b * block - 1) * width + j
+            if (bits[bit >> 6] >> np.uint64(bit & 63)) & _ONE:
+                j -= 1
             else:
-                table[row + j] = max(table[up + j], table[row + j - 1])
-
-
-@njit(cache=True, nogil=True)
-def _wlcs_table(ref, cand, weight, score, run):
-    """the reference's weighted LCS table (same float operations) into the flat ``score``/``run``."""
-    width = cand.size + 1
-    for j in range(width):
-        score[j] = 0.0
-        run[j] = 0
-    for i in range(1, ref.size + 1):
-        row = i * width
-        up = row - width
-        score[row] = 0.0
-        run[row] = 0
-        r = ref[i - 1]
-        for j in range(1, width):
-            if r == cand[j - 1]:
-                k = run[up + j - 1]
-                score[row + j] = score[up + j - 1] + float(k + 1) ** weight - float(k) ** weight
-                run[row + j] = k + 1
-            else:
-                score[row + j] = max(score[up + j], score[row + j - 1])
-                run[row + j] = 0
+                i -= 1
 
 
 @njit(cache=True, nogil=True)
@@ -343,7 +377,7 @@ def _prefix_lcs(states, k, bits):
 
 @njit(cache=True, nogil=True)
 def _mark_lcs_bits(ref, cand, pattern_is_ref, pm, states, mask):
-    """``_mark_lcs`` of ``_lcs_table`` (the same LCS, by rouge-score's tie rule) without the table.
+    """``_mark_weighted_lcs`` with weight 1 (the same LCS, by rouge-score's tie rule) without the table.
 
     The pattern (``ref`` if ``pattern_is_ref`` else ``cand``, at most 64 tokens) has its match masks in ``pm``
     (indexed by local id); the bit-parallel states of every prefix of the other side (``states[k]`` after ``k``
@@ -390,12 +424,13 @@ def _clear_masks(tokens, pm):
 
 @njit(cache=True, nogil=True)
 def _lsum_hits(ref, cand, sent_off, ref_sents, cand_sents, ref_shift, cand_shift, ref_left, cand_left, mask, pm,
-               states, table):
+               states):
     """``reference.rouge.rouge_lsum_stats``'s hits. Reference sentence ``k`` (``k`` in ``range(*ref_sents)``) is
     ``ref[sent_off[k] - ref_shift:sent_off[k + 1] - ref_shift]``, and likewise for the candidate.
 
-    One LCS per sentence pair, bit-parallel when either sentence has at most 64 tokens, else by the DP table.
-    ``ref_left``/``cand_left``/``pm`` are zero on entry and on exit. Returns ``(hits, table)`` (it grows on demand).
+    One LCS per sentence pair, bit-parallel when either sentence has at most 64 tokens, else by the (checkpointed)
+    DP table.
+    ``ref_left``/``cand_left``/``pm`` are zero on entry and on exit.
     """
     for t in ref:
         ref_left[t] += 1
@@ -418,11 +453,7 @@ def _lsum_hits(ref, cand, sent_off, ref_sents, cand_sents, ref_shift, cand_shift
                 _mark_lcs_bits(rs, cs, False, pm, states, mask)
                 _clear_masks(cs, pm)
             else:
-                need = (rs.size + 1) * (cs.size + 1)
-                if need > table.size:
-                    table = np.empty(2 * need, dtype=np.int32)
-                _lcs_table(rs, cs, table)
-                _mark_lcs(rs, cs, _as_table(table, rs, cs), mask)
+                _mark_weighted_lcs(rs, cs, 1.0, mask, _CHECKPOINT_BITS)
         if short_ref:
             _clear_masks(rs, pm)
         for i in range(rs.size):
@@ -435,7 +466,7 @@ def _lsum_hits(ref, cand, sent_off, ref_sents, cand_sents, ref_shift, cand_shift
         ref_left[t] = 0
     for t in cand:
         cand_left[t] = 0
-    return hits, table
+    return hits
 
 
 @njit(cache=True, nogil=True)
@@ -446,8 +477,6 @@ def _wlcs_stats(ref, cand, sent_off, ref_sents, cand_sents, ref_shift, cand_shif
     """
     for t in cand:
         cand_left[t] += 1
-    score = np.empty(0, dtype=np.float64)
-    run_table = np.empty(0, dtype=np.int64)
     hits = 0.0
     ref_weighted = 0.0
     for r in range(ref_sents[0], ref_sents[1]):
@@ -457,12 +486,7 @@ def _wlcs_stats(ref, cand, sent_off, ref_sents, cand_sents, ref_shift, cand_shif
             mask[i] = False
         for c in range(cand_sents[0], cand_sents[1]):
             cs = cand[sent_off[c] - cand_shift:sent_off[c + 1] - cand_shift]
-            need = (rs.size + 1) * (cs.size + 1)
-            if need > score.size:
-                score = np.empty(2 * need, dtype=np.float64)
-                run_table = np.empty(2 * need, dtype=np.int64)
-            _wlcs_table(rs, cs, weight, score, run_table)
-            _mark_lcs(rs, cs, _as_table(score, rs, cs), mask)
+            _mark_weighted_lcs(rs, cs, weight, mask, _CHECKPOINT_BITS)
         hits = add_weighted_runs(rs, mask, cand_left, weight, hits)
     for t in cand:
         cand_left[t] = 0
@@ -494,7 +518,6 @@ def _score_pairs(first, last, ids, tok_off, sids, stok_off, sent_off, text_sent,
     pm = np.empty(64, dtype=np.uint64)
     state = np.empty((max_len + 63) // 64, dtype=np.uint64)
     mask = np.zeros(max_len, dtype=np.bool_)
-    table = np.empty(1024, dtype=np.int32)
     for p in range(first, last):
         c = p
         for e in range(ref_off[p], ref_off[p + 1]):
@@ -540,9 +563,8 @@ def _score_pairs(first, last, ids, tok_off, sids, stok_off, sent_off, text_sent,
                             pm = np.empty(2 * need, dtype=np.uint64)
                         hits[k, e] = _lcs_local(sref, scand, n_local, pm, state)
                     else:
-                        lsum, table = _lsum_hits(sref, scand, sent_off, text_sent[r:r + 2], text_sent[c:c + 2],
-                                                 stok_off[r], stok_off[c], count, count2, mask, pm1, states, table)
-                        hits[k, e] = lsum
+                        hits[k, e] = _lsum_hits(sref, scand, sent_off, text_sent[r:r + 2], text_sent[c:c + 2],
+                                                stok_off[r], stok_off[c], count, count2, mask, pm1, states)
                     ref_size[k, e] = ms
                     cand_size[k, e] = ns
                 elif kind == KIND_W:
