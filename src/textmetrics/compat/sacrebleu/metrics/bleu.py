@@ -257,9 +257,20 @@ class BLEU(Metric):
         log_sum = sum([math.log(p) if p != 0.0 else _LOG_ZERO for p in precisions[:orders]])
         return BLEUScore(bp * math.exp(log_sum / orders), correct, total, precisions, bp, sys_len, ref_len)
 
+    @property
+    def _integral_smoothing(self) -> bool:
+        if self.smooth_method != "add-k":
+            return True
+        value = self.SMOOTH_DEFAULTS["add-k"] if self.smooth_value is None else self.smooth_value
+        return float(value).is_integer()
+
     def _compute_score_from_stats(self, stats) -> BLEUScore:
         """The score of summed statistics ``[sys_len, ref_len, matches_1..N, totals_1..N]``."""
         n = self.max_ngram_order
+        if isinstance(stats, np.ndarray) and stats.dtype.kind in "iu" and self._integral_smoothing:
+            # an integer row (the randomization test's) as Python ints: the same numbers, computed faster; not with
+            # a fractional add-k value, which sacrebleu adds to the int64 row in place, truncating it
+            stats = stats.tolist()
         return self.compute_bleu(stats[2:2 + n], stats[2 + n:], int(stats[0]), int(stats[1]),
                                  smooth_method=self.smooth_method, smooth_value=self.smooth_value,
                                  effective_order=self.effective_order, max_ngram_order=n)
