@@ -51,6 +51,42 @@ def read_done(path: Path) -> list[dict]:
     return rows
 
 
+class GeneratedNoRepeatNGram:
+    """Bans any token that would repeat an n-gram of the *generated* tokens (positions from ``prompt_length`` on).
+
+    ``generate(no_repeat_ngram_size=n)`` also counts the prompt for decoder-only models, so a summary could not
+    reuse any n tokens of the dialogue (with Llama's tokenizer "#Person1#" alone is 5 tokens). This one only
+    looks at what the model wrote.
+    """
+
+    def __init__(self, n: int, prompt_length: int):
+        self.n, self.prompt_length = n, prompt_length
+
+    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor) -> torch.FloatTensor:
+        generated = input_ids[:, self.prompt_length:]
+        n = self.n
+        if generated.shape[1] < n:
+            return scores
+        windows = generated.unfold(1, n, 1)  # (batch, count, n)
+        prefix = generated[:, generated.shape[1] - (n - 1):] if n > 1 else generated[:, :0]
+        hits = (windows[:, :, : n - 1] == prefix[:, None, :]).all(dim=2)  # windows that start like the suffix
+        for row, col in hits.nonzero().tolist():
+            scores[row, windows[row, col, n - 1]] = -float("inf")
+        return scores
+
+
+def logits_processors(cfg: PredictConfig, prompt_length: int):
+    """The repetition guards, applied to the generated tokens only (not to the prompt the summary may copy)."""
+    from transformers import LogitsProcessorList, RepetitionPenaltyLogitsProcessor
+
+    processors = LogitsProcessorList()
+    if cfg.repetition_penalty != 1.0:
+        processors.append(RepetitionPenaltyLogitsProcessor(cfg.repetition_penalty, prompt_ignore_length=prompt_length))
+    if cfg.no_repeat_ngram_size > 0:
+        processors.append(GeneratedNoRepeatNGram(cfg.no_repeat_ngram_size, prompt_length))
+    return processors
+
+
 def keep_lines(path: Path, n: int) -> None:
     """Truncate a file after its first ``n`` lines."""
     size = 0
@@ -76,8 +112,10 @@ def generate(model, tokenizer, prompts: list[str], max_new_tokens: int | Predict
         batch = tokenizer(prompts, return_tensors="pt", padding=True).to(model.device)
     finally:
         tokenizer.padding_side = side
-    options = dict(max_new_tokens=cfg.max_new_tokens, num_beams=cfg.num_beams, do_sample=cfg.do_sample,
-                   repetition_penalty=cfg.repetition_penalty, no_repeat_ngram_size=cfg.no_repeat_ngram_size)
+    options = dict(max_new_tokens=cfg.max_new_tokens, num_beams=cfg.num_beams, do_sample=cfg.do_sample)
+    processors = logits_processors(cfg, batch["input_ids"].shape[1])
+    if processors:
+        options["logits_processor"] = processors
     if cfg.do_sample:
         options.update(temperature=cfg.temperature, top_p=cfg.top_p, top_k=cfg.top_k)
         torch.manual_seed(cfg.seed if seed is None else seed)

@@ -27,7 +27,7 @@ def test_both_configs_exist_and_load():
 def test_every_setting_has_a_comment(path):
     lines = path.read_text().splitlines()
     for number, line in enumerate(lines, 1):
-        if re.match(r"^\s*[A-Za-z_]+:\s*\S", line):  # a `key: value` line (section headers have no value)
+        if re.match(r"^\s*[A-Za-z_][A-Za-z0-9_]*:\s*\S", line):  # a `key: value` line (section headers have no value)
             above = lines[number - 2].strip() if number > 1 else ""
             assert " # " in line or above.startswith("#"), f"{path.name}:{number} has no comment: {line}"
 
@@ -38,6 +38,7 @@ def test_llama2_config_is_the_seed_recipe():
     assert (t.per_device_train_batch_size, t.gradient_accumulation_steps, t.learning_rate) == (1, 16, 4e-5)
     assert (t.logging_steps, t.optim, t.eval_strategy, t.save_strategy) == (50, "adamw_torch", "steps", "steps")
     assert (t.eval_steps, t.save_steps, t.autocast_cuda) == (50, 50, True)
+    assert t.autocast_dtype == "auto" and t.report_to == "none"  # float16 = the seed literally (test_precision)
     p = cfg.prompt
     assert (p.max_length, p.add_eos_token, p.train_on_prompt, p.truncate_input) == (128, True, True, False)
     d = cfg.data
