@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import doctest
+import functools
 import importlib.util
 import io
 import os
@@ -102,6 +103,7 @@ def _vendored(name: str, path: Path) -> types.ModuleType:
     return module
 
 
+@functools.lru_cache(maxsize=None)
 def _redirections(peer: str) -> dict:
     if peer == "rouge_score":
         from textmetrics.compat import rouge_score as ours
@@ -134,7 +136,7 @@ _MISSING = object()
 @contextlib.contextmanager
 def redirected(peer: str):
     """``sys.modules`` pointing the peer's module names at textmetrics' compat modules, restored on exit."""
-    modules = _redirections(peer)
+    modules = dict(_redirections(peer))
     saved = {name: sys.modules.get(name, _MISSING) for name in modules}
     sys.modules.update(modules)
     try:
