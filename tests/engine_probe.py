@@ -44,6 +44,8 @@ def battery() -> dict:
     scorer = tm.BleuScorer(refs)
     out["scorer"] = str(scorer.score(cands))
     out["nltk"] = tm.nltk_bleu([[x.split() for x in group] for group in refs], [c.split() for c in cands])
+    pool = tm.NltkBleuPool([x.split() for group in refs for x in group], smoothing="method1")
+    out["pool"] = pool.sentence_scores([c.split() for c in cands]) + [pool.corpus_score([c.split() for c in cands])]
     out["engine"] = tm.engine()["backend"]
     return out
 

@@ -27,10 +27,9 @@ from textmetrics.metrics.bleu import (
     bleu,
     bleu_from_statistics,
     bleu_statistics,
-    nltk_bleu,
-    nltk_sentence_bleu,
     sentence_bleu,
 )
+from textmetrics.metrics.nltk_bleu import NltkBleuPool, nltk_bleu, nltk_sentence_bleu
 
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
 WMT21 = SHARED / "data" / "wmt21"

@@ -21,8 +21,9 @@ _LAZY = {
     **dict.fromkeys(["lcs_length", "rouge_n", "rouge_l", "rouge_lsum", "rouge_w", "rouge_s", "rouge_su"],
                     ".metrics.rouge"),
     **dict.fromkeys(["rouge", "RougeResult", "ScoreArrays", "warmup"], ".batch"),
-    **dict.fromkeys(["BleuScore", "BleuScorer", "bleu", "sentence_bleu", "bleu_statistics", "bleu_from_statistics", "nltk_bleu",
-                     "nltk_sentence_bleu"], ".metrics.bleu"),
+    **dict.fromkeys(["BleuScore", "BleuScorer", "bleu", "sentence_bleu", "bleu_statistics", "bleu_from_statistics"],
+                    ".metrics.bleu"),
+    **dict.fromkeys(["nltk_bleu", "nltk_sentence_bleu", "NltkBleuPool"], ".metrics.nltk_bleu"),
     "bleu_tokenize": ".bleu_tokenizers",
 }
 

@@ -34,6 +34,7 @@ EXPORTS: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
     "build_tables": ("bleu_ngrams", "_build", "Tuple((i8[::1], i4[::1]))", (A, A, A, "i8", A)),
     "candidate_statistics": ("bleu_ngrams", "_candidate_statistics", "i8[:, ::1]",
                              (A, A, A, A, A, A, "i4[::1]", "i8")),
+    "pool_statistics": ("bleu_ngrams", "_pool_statistics", "i8[:, ::1]", (A, A, A, A, "i4[::1]", "i8")),
     "reference_statistics": ("bleu_ngrams", "_corpus_statistics", "i8[:, ::1]", (A, A, A, A, A, "i8", A)),
     "encode_lines": ("bleu_tokenize", "_encode", "Tuple((i8[::1], i8[::1], i8[::1], i8[::1], u4[::1], i8, i8))", (
         "u4[::1]", A, A, "i8", "b1", "b1[::1]", "u4[::1]", A, "b1[::1]", A, A, "u4[::1]", "i8", "i8")),

@@ -173,6 +173,28 @@ def _candidate_statistics(ids, offsets, sentence_offsets, segment_offsets, table
 
 
 @njit(cache=True, nogil=True)
+def _pool_statistics(ids, offsets, sentence_offsets, keys, clip, max_order):
+    """Every candidate against one segment's table (a shared reference pool): ``_candidate_statistics`` with the
+    same table and references for all, the closest reference length found by binary search over the sorted
+    distinct lengths (the shorter one on ties)."""
+    n_candidates = offsets.size - 1
+    out = np.zeros((n_candidates, 2 + 2 * max_order), dtype=np.int64)
+    lengths = np.unique(sentence_offsets[1:] - sentence_offsets[:-1])
+    count = np.zeros(keys.size, dtype=np.int64)
+    touched = np.empty(max_order * _largest(offsets), dtype=np.int64)
+    touched_order = np.empty_like(touched)
+    for i in range(n_candidates):
+        hyp_len = offsets[i + 1] - offsets[i]
+        _score(ids, offsets[i], hyp_len, max_order, keys, clip, count, touched, touched_order, out[i])
+        k = np.searchsorted(lengths, hyp_len)  # lengths[k - 1] < hyp_len <= lengths[k]
+        best = lengths[min(k, lengths.size - 1)]
+        if k > 0 and abs(hyp_len - lengths[k - 1]) <= abs(hyp_len - best):
+            best = lengths[k - 1]
+        out[i, 1] = best
+    return out
+
+
+@njit(cache=True, nogil=True)
 def _corpus_statistics(ref_ids, sentence_offsets, segment_offsets, ids, offsets, max_order, table_offsets):
     """``_build`` then ``_candidate_statistics``, one segment at a time in one scratch table (nothing kept)."""
     n_segments = segment_offsets.size - 1
@@ -283,3 +305,13 @@ def corpus_statistics(ref_ids: np.ndarray, sentence_offsets: np.ndarray, segment
     if offsets.size != segment_offsets.size:
         raise ValueError(f"{offsets.size - 1} candidates for {segment_offsets.size - 1} segments")
     return K.reference_statistics(ref_ids, sentence_offsets, segment_offsets, ids, offsets, max_order, table_offsets)
+
+
+def pool_statistics(tables: ReferenceTables, ids: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """Per-candidate statistics of any number of candidates against the one segment of ``tables`` (a reference
+    pool shared by all); rows as for ``candidate_statistics``."""
+    if tables.n_segments != 1:
+        raise ValueError(f"a reference pool is one segment, these tables have {tables.n_segments}")
+    check_offsets("offsets", offsets, ids.size)
+    _check_ids(ids, allow_unknown=True)
+    return K.pool_statistics(ids, offsets, tables.sentence_offsets, tables.keys, tables.clip, tables.max_order)

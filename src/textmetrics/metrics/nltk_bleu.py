@@ -1,0 +1,260 @@
+"""BLEU exactly as NLTK 3.10.4 computes it (0-1 scale, quirks included): ``nltk_bleu`` (``corpus_bleu``),
+``nltk_sentence_bleu`` (``sentence_bleu``) and ``NltkBleuPool``, many hypotheses against one shared reference pool
+(the pool is interned and its n-grams counted once).
+
+The n-gram statistics come from the same kernels as sacrebleu-mode BLEU (``textmetrics.kernels.bleu``/
+``bleu_ngrams``): clipped matches by the maximum count over a segment's references, the closest reference length
+(the shorter on ties). Only the formula differs: NLTK's smoothing methods 0-7 (Chen & Cherry 2014) on exact
+fractions, its brevity penalty and its ``auto_reweigh``.
+"""
+from __future__ import annotations
+
+import itertools
+import math
+import sys
+from collections.abc import Hashable, Sequence
+from fractions import Fraction
+
+import numpy as np
+
+from ..kernels import bleu_ngrams as ngram_tables
+from .bleu import BACKENDS, NLTK_SMOOTHING, _check_bool, _check_choice, _statistics
+
+def _check_token_list(tokens, what: str) -> list:
+    if isinstance(tokens, (str, bytes)) or tokens is None or not hasattr(tokens, "__iter__"):
+        raise TypeError(f"{what} must be a list of tokens (e.g. text.split()), got {type(tokens).__name__}")
+    return list(tokens)
+
+
+def _check_nltk_corpus(references, hypotheses):
+    for name, value in (("hypotheses", hypotheses), ("references", references)):
+        if isinstance(value, (str, bytes)) or value is None or not hasattr(value, "__iter__"):
+            raise TypeError(f"{name} must be a list with one entry per segment, got {type(value).__name__}")
+    hypotheses = [_check_token_list(h, f"hypotheses[{i}]") for i, h in enumerate(hypotheses)]
+    references = list(references)
+    if len(references) != len(hypotheses):
+        raise ValueError(f"{len(hypotheses)} hypotheses but {len(references)} reference entries: references[i] "
+                         "must hold the tokenized reference(s) of hypotheses[i]")
+    if not hypotheses:
+        raise ValueError("the corpus is empty")
+    out = []
+    for i, refs in enumerate(references):
+        if isinstance(refs, (str, bytes)) or refs is None or not hasattr(refs, "__iter__"):
+            raise TypeError(f"references[{i}] must be a list of token lists, got {type(refs).__name__}")
+        refs = [_check_token_list(r, f"references[{i}][{k}]") for k, r in enumerate(refs)]
+        if not refs:
+            raise ValueError(f"references[{i}] is empty: every hypothesis needs at least one reference")
+        out.append(refs)
+    return out, hypotheses
+
+
+def _check_weights(weights) -> tuple:
+    if isinstance(weights, (str, bytes)) or not hasattr(weights, "__len__") or len(weights) == 0:
+        raise ValueError(f"weights must be a non-empty sequence of numbers, one per n-gram order, got {weights!r}")
+    for w in weights:
+        if isinstance(w, bool) or not isinstance(w, (int, float)):
+            raise TypeError(f"weights must be numbers, got {type(w).__name__}")
+    return weights
+
+
+def _nltk_smooth(method: str, num: list, den: list, hyp_lengths: int, last_hyp_len: int, last_num5: int,
+                 last_den5: int, epsilon, alpha, k) -> list:
+    """NLTK's ``SmoothingFunction().<method>`` on the corpus precisions num[i] / den[i] (i = order - 1).
+
+    Values are ``Fraction`` where NLTK keeps a ``Fraction`` and float where NLTK produces a float.
+    """
+    p = [Fraction(a, b) for a, b in zip(num, den, strict=True)]
+    if method == "method0":
+        return [p[i] if num[i] != 0 else sys.float_info.min for i in range(len(p))]
+    if method == "method1":
+        return [p[i] if num[i] != 0 else (num[i] + epsilon) / den[i] for i in range(len(p))]
+    if method == "method2":
+        return [p[0]] + [Fraction(num[i] + 1, den[i] + 1) for i in range(1, len(p))]
+    if method == "method3":
+        halvings = 1
+        for i in range(len(p)):
+            if num[i] == 0:
+                p[i] = 1 / (2**halvings * den[i])
+                halvings += 1
+        return p
+    if method in ("method4", "method7"):
+        # hyp_lengths > 0 here: the corpus has a unigram match.
+        halvings = 1
+        for i in range(len(p)):
+            if num[i] == 0 and hyp_lengths > 1:
+                p[i] = 1 / (2**halvings * k / math.log(hyp_lengths)) / den[i]
+                halvings += 1
+        if method == "method4":
+            return p
+    if method in ("method5", "method7"):
+        unsmoothed_next = p[1:] + [Fraction(last_num5, last_den5)]
+        previous = p[0] + 1
+        for i in range(len(p)):
+            p[i] = (previous + p[i] + unsmoothed_next[i]) / 3
+            previous = p[i]
+        return p
+    if method == "method6":
+        if len(p) < 3:
+            raise ValueError("NLTK's method6 needs at least 3 n-gram orders (NLTK raises IndexError)")
+        if num[2] == 0:
+            raise ValueError("NLTK's method6 needs a non-zero trigram precision (NLTK raises AssertionError)")
+        for i in range(2, len(p)):
+            prior = 0 if p[i - 2] == 0 else p[i - 1] ** 2 / p[i - 2]
+            n_grams = max(0, last_hyp_len - i)
+            p[i] = (num[i] + alpha * prior) / (n_grams + alpha)
+        return p
+    raise ValueError(f"unknown NLTK smoothing {method!r}; choose one of {list(NLTK_SMOOTHING)}")
+
+
+def nltk_bleu(references: Sequence[Sequence[Sequence[Hashable]]], hypotheses: Sequence[Sequence[Hashable]], *,
+              weights: Sequence[float] = (0.25, 0.25, 0.25, 0.25), smoothing: str = "method0",
+              epsilon: float = 0.1, alpha: float = 5, k: float = 5, auto_reweigh: bool = False,
+              backend: str = "numba") -> float:
+    """Corpus BLEU exactly as NLTK 3.10.4's ``corpus_bleu`` computes it (0-1 scale), quirks included.
+
+    Args:
+        references: ``references[i]`` is the list of tokenized references (token lists) of ``hypotheses[i]``.
+        hypotheses: one token list per segment (tokens: any hashable; NLTK does no tokenization).
+        weights: one weight per n-gram order; its length sets N.
+        smoothing: ``"method0"`` (NLTK's default) .. ``"method7"`` (Chen & Cherry 2014).
+        epsilon, alpha, k: ``SmoothingFunction(epsilon, alpha, k)``'s parameters (methods 1, 6, 4/7).
+        auto_reweigh: NLTK's ``auto_reweigh``.
+        backend: ``"numba"`` or ``"python"`` for the n-gram statistics.
+
+    Returns:
+        The score as a float (0.0 where NLTK returns the int 0).
+
+    Raises:
+        TypeError: a hypothesis or reference that is a string rather than a token list.
+        ValueError: lengths differ, empty corpus, a segment without references, method6 preconditions.
+    """
+    _check_choice("smoothing", smoothing, NLTK_SMOOTHING)
+    _check_choice("backend", backend, BACKENDS)
+    auto_reweigh = _check_bool("auto_reweigh", auto_reweigh)
+    weights = _check_weights(weights)
+    references, hypotheses = _check_nltk_corpus(references, hypotheses)
+    max_order = len(weights)
+    stats = _statistics(hypotheses, references, max_order, backend)
+    last5 = (1, 1)
+    if smoothing in ("method5", "method7"):
+        last = _statistics(hypotheses[-1:], references[-1:], 5, backend)[0]
+        last5 = (int(last[2 + 4]), max(1, int(last[2 + 5 + 4])))
+    return _nltk_score(stats, len(hypotheses[-1]), last5, weights, smoothing, epsilon, alpha, k, auto_reweigh)
+
+
+def _nltk_score(stats: np.ndarray, last_hyp_len: int, last5: tuple[int, int], weights, smoothing: str, epsilon,
+                alpha, k, auto_reweigh: bool) -> float:
+    """NLTK's ``corpus_bleu`` from the statistics rows of its segments (orders 1 .. len(weights)); ``last5`` is the
+    last segment's order-5 (matches, max(totals, 1)), which smoothing methods 5 and 7 read."""
+    max_order = len(weights)
+    hyp_lengths = int(stats[:, 0].sum())
+    ref_lengths = int(stats[:, 1].sum())
+    num = [int(x) for x in stats[:, 2:2 + max_order].sum(axis=0)]
+    den = [int(x) for x in np.maximum(stats[:, 2 + max_order:], 1).sum(axis=0)]
+
+    if hyp_lengths > ref_lengths:
+        bp = 1
+    elif hyp_lengths == 0:
+        bp = 0
+    else:
+        bp = math.exp(1 - ref_lengths / hyp_lengths)
+    if num[0] == 0:
+        return 0.0
+    p = _nltk_smooth(smoothing, num, den, hyp_lengths, last_hyp_len, *last5, epsilon, alpha, k)
+    if auto_reweigh and hyp_lengths < 4 and weights == (0.25, 0.25, 0.25, 0.25):
+        weights = (1 / hyp_lengths,) * hyp_lengths
+    log_sum = math.fsum(w * math.log(p_n) for w, p_n in zip(weights, p, strict=False) if p_n > 0)
+    return float(bp * math.exp(log_sum))
+
+
+def nltk_sentence_bleu(references: Sequence[Sequence[Hashable]], hypothesis: Sequence[Hashable], *,
+                       weights: Sequence[float] = (0.25, 0.25, 0.25, 0.25), smoothing: str = "method0",
+                       epsilon: float = 0.1, alpha: float = 5, k: float = 5, auto_reweigh: bool = False,
+                       backend: str = "numba") -> float:
+    """NLTK 3.10.4's ``sentence_bleu`` (a corpus of one segment); arguments as in ``nltk_bleu``.
+
+    Example:
+        >>> refs = ["the cat is on the mat".split(), "there is a cat on the mat".split()]
+        >>> round(nltk_sentence_bleu(refs, "the cat and the dog".split(), smoothing="method1"), 4)
+        0.1029
+    """
+    if isinstance(references, (str, bytes)) or references is None or not hasattr(references, "__iter__"):
+        raise TypeError(f"references must be a list of token lists, got {type(references).__name__}")
+    return nltk_bleu([references], [hypothesis], weights=weights, smoothing=smoothing, epsilon=epsilon,
+                     alpha=alpha, k=k, auto_reweigh=auto_reweigh, backend=backend)
+
+
+class NltkBleuPool:
+    """Many hypotheses scored against one shared pool of references, as NLTK scores them with the same reference
+    list for every hypothesis (BLEU against a fixed reference set, e.g. fast-bleu's ``BLEU``; the pool of a Self-BLEU
+    style evaluation).
+
+    The pool is interned and its n-grams (orders 1 .. N, plus 5 for smoothing methods 5 and 7) counted once, in
+    the constructor; each call then only looks the hypotheses' n-grams up.
+
+    Example:
+        >>> pool = NltkBleuPool(["the cat is on the mat".split(), "there is a cat on the mat".split()],
+        ...                     smoothing="method1")
+        >>> [round(x, 4) for x in pool.sentence_scores(["the cat and the dog".split()])]
+        [0.1029]
+    """
+
+    def __init__(self, references: Sequence[Sequence[Hashable]], *,
+                 weights: Sequence[float] = (0.25, 0.25, 0.25, 0.25), smoothing: str = "method0",
+                 epsilon: float = 0.1, alpha: float = 5, k: float = 5, auto_reweigh: bool = False) -> None:
+        _check_choice("smoothing", smoothing, NLTK_SMOOTHING)
+        self.weights = tuple(_check_weights(weights))
+        self.smoothing = smoothing
+        self.auto_reweigh = _check_bool("auto_reweigh", auto_reweigh)
+        self._params = (epsilon, alpha, k)
+        if isinstance(references, (str, bytes)) or references is None or not hasattr(references, "__iter__"):
+            raise TypeError(f"references must be a list of token lists, got {type(references).__name__}")
+        refs = [_check_token_list(r, f"references[{i}]") for i, r in enumerate(references)]
+        if not refs:
+            raise ValueError("the reference pool is empty")
+        self._vocab: dict = {}
+        counter = itertools.count()
+        flat = list(itertools.chain.from_iterable(refs))
+        ids = np.fromiter(map(self._vocab.setdefault, flat, counter), dtype=np.int64, count=len(flat))
+        sentence_offsets = np.zeros(len(refs) + 1, dtype=np.int64)
+        np.cumsum([len(r) for r in refs], out=sentence_offsets[1:])
+        self._orders = max(len(self.weights), 5) if smoothing in ("method5", "method7") else len(self.weights)
+        self._tables = ngram_tables.build(ids, sentence_offsets, np.array([0, len(refs)], dtype=np.int64),
+                                          self._orders)
+
+    def __len__(self) -> int:
+        """Number of references in the pool."""
+        return self._tables.sentence_offsets.size - 1
+
+    def statistics(self, hypotheses: Sequence[Sequence[Hashable]]) -> np.ndarray:
+        """Rows ``[hyp_len, closest_ref_len, matches_1..N, totals_1..N]`` (int64), one per hypothesis."""
+        if isinstance(hypotheses, (str, bytes)) or hypotheses is None or not hasattr(hypotheses, "__iter__"):
+            raise TypeError(f"hypotheses must be a list of token lists, got {type(hypotheses).__name__}")
+        hyps = [_check_token_list(h, f"hypotheses[{i}]") for i, h in enumerate(hypotheses)]
+        flat = list(itertools.chain.from_iterable(hyps))
+        ids = np.fromiter(map(self._vocab.get, flat, itertools.repeat(-1)), dtype=np.int64, count=len(flat))
+        offsets = np.zeros(len(hyps) + 1, dtype=np.int64)
+        np.cumsum([len(h) for h in hyps], out=offsets[1:])
+        return ngram_tables.pool_statistics(self._tables, ids, offsets)
+
+    def _score(self, rows: np.ndarray, last_hyp_len: int) -> float:
+        n = len(self.weights)
+        stats = np.concatenate([rows[:, :2 + n], rows[:, 2 + self._orders:2 + self._orders + n]], axis=1)
+        last5 = (int(rows[-1, 2 + 4]), max(1, int(rows[-1, 2 + self._orders + 4]))) if self._orders >= 5 else (1, 1)
+        return _nltk_score(stats, last_hyp_len, last5, self.weights, self.smoothing, *self._params,
+                           self.auto_reweigh)
+
+    def sentence_scores(self, hypotheses: Sequence[Sequence[Hashable]]) -> list[float]:
+        """``[nltk_sentence_bleu(pool, h, ...) for h in hypotheses]``, exactly."""
+        rows = self.statistics(hypotheses)
+        return [self._score(rows[i:i + 1], int(rows[i, 0])) for i in range(len(rows))]
+
+    def corpus_score(self, hypotheses: Sequence[Sequence[Hashable]]) -> float:
+        """``nltk_bleu([pool] * len(hypotheses), hypotheses, ...)``, exactly."""
+        rows = self.statistics(hypotheses)
+        if not len(rows):
+            raise ValueError("the corpus is empty")
+        return self._score(rows, int(rows[-1, 0]))
+
+    def __repr__(self) -> str:
+        return f"NltkBleuPool({len(self)} references, N={len(self.weights)}, {self.smoothing})"
