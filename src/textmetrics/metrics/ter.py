@@ -8,7 +8,10 @@ references (a list of str; the number may vary per segment) of ``candidates[i]``
 Pipeline (statistics first):
 
 1. each line is ``rstrip()``-ed and tokenized by ``tercom_tokenize`` (Tercom's normalizer as sacrebleu has it: by
-   default only lowercasing, so punctuation stays attached to words), then split on whitespace;
+   default only lowercasing, so punctuation stays attached to words), then split on whitespace. As in sacrebleu,
+   references go through ``rstrip`` + ``tercom_tokenize`` twice, which matters with ``normalized``: the possessive
+   rule fires on the second pass for ``'s`` before ``.``/``,`` (reference ``"Jim's."`` gives ``jim 's .``, the same
+   hypothesis ``jim's .``);
 2. each segment becomes ``[edits, mean reference length]`` (``ter_statistics``): the fewest edits (insertions,
    deletions, substitutions and block shifts, found by sacrebleu's greedy Tercom search with its beam, its shift
    ranking and its 1 000-candidate budget; see ``textmetrics.reference.ter``) over the segment's references, and the
@@ -128,13 +131,28 @@ def tercom_tokenize(text: str, normalized: bool = False, no_punct: bool = False,
     return " ".join(text.split())
 
 
-def _tokens(lines: list[str], flags: tuple[bool, bool, bool, bool]) -> list[list[str]]:
+def _tokens(lines: list[str], flags: tuple[bool, bool, bool, bool], reference: bool = False) -> list[list[str]]:
+    """Tokens of hypothesis lines, or of reference lines (``reference``), as sacrebleu's TER gets them.
+
+    sacrebleu 2.6.0 preprocesses a reference twice (``_cache_references`` runs ``_preprocess_segment``, then
+    ``_extract_reference_info`` runs it again on the result) and a hypothesis once. The normalizer is not idempotent:
+    ``'s`` before ``.`` or ``,`` is split off only on the second pass, so with ``normalized`` a reference
+    ``"Jim's."`` becomes ``jim 's .`` but the same hypothesis ``jim's .`` (TER 66.67 against itself). Lowercasing
+    and whitespace collapsing are idempotent (``str.lower`` is, code point by code point, and the only contextual
+    rule, final sigma, needs a capital sigma), so the fast path below tokenizes once.
+    """
     normalized, no_punct, asian_support, case_sensitive = flags
     if not (normalized or no_punct):  # asian_support alone does nothing: lowercasing and whitespace only
         if case_sensitive:
             return [line.split() for line in lines]
         return [line.rstrip().lower().split() for line in lines]
-    return [tercom_tokenize(line.rstrip(), *flags).split() for line in lines]
+    passes = 2 if reference else 1
+    out = []
+    for line in lines:
+        for _ in range(passes):
+            line = tercom_tokenize(line.rstrip(), *flags)
+        out.append(line.split())
+    return out
 
 
 # ---------------------------------------------------------------------------------------------- statistics
@@ -148,7 +166,7 @@ def _check_flags(normalized, no_punct, asian_support, case_sensitive) -> tuple[b
 def _statistics(references: list[list[str]], candidates: list[str], flags, backend: str) -> np.ndarray:
     hypotheses = _tokens(candidates, flags)
     counts = [len(refs) for refs in references]
-    flat = _tokens([r for refs in references for r in refs], flags)
+    flat = _tokens([r for refs in references for r in refs], flags, reference=True)
     grouped, start = [], 0
     for count in counts:
         grouped.append(flat[start:start + count])
