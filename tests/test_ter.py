@@ -121,12 +121,12 @@ def _kernel_table(hyp, ref):
     n, m = h.size, r.size
     ratio, beam = kernels._beam(n, m)
     cost = np.full((n + 1, m + 1), kernels._INFINITY, dtype=np.int64)
-    ops = np.full((n + 1, m + 1), -1, dtype=np.int8)
+    ops = np.full((n + 1, m + 1), -1, dtype=np.int64)
     cost[0] = np.arange(m + 1)
     ops[0] = kernels._INSERT
-    distance = kernels._fill(h, r, cost, ops, cost, 0, ratio, beam, True, kernels._INFINITY)
+    distance = kernels._fill(h, r, cost, ops, cost, 0, ratio, beam, 1, kernels._INFINITY)
     align, hyp_errors, ref_errors = np.empty(m, np.int64), np.empty(n, np.int64), np.empty(m, np.int64)
-    kernels._align(ops, n, m, align, hyp_errors, ref_errors, np.empty(n + m, np.int8))
+    kernels._align(ops, n, m, align, hyp_errors, ref_errors, np.empty(n + m, np.int64))
     return distance, align.tolist(), hyp_errors.tolist(), ref_errors.tolist()
 
 

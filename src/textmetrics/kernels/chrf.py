@@ -19,8 +19,9 @@ number of reference occurrences whose running count does not exceed the hypothes
 involved, so the statistics are exact; the only float work is the reference choice (``_f_score``), which repeats
 the reference's operations in the same order (no fastmath), hence picks the same reference.
 
-Every kernel is ``@njit(cache=True, nogil=True)``, sequential, takes C-contiguous int64/float64 arrays and scalars,
-and calls only kernels of this module; Python calls them through the validating wrappers at the bottom.
+Every kernel is ``@njit(cache=True, nogil=True)``, sequential, takes only C-contiguous int64/float64 arrays and
+int/float scalars (flags are 0/1 ints), and calls only kernels of this module; Python calls them through the
+validating wrappers at the bottom.
 """
 from __future__ import annotations
 
@@ -124,7 +125,7 @@ def _span_id(chars, starts, stops, hashes, t, keys, values, where, mask, next_id
     while True:
         k = keys[s]
         if k == _EMPTY:
-            if not insert:
+            if insert == 0:
                 return -1, next_id
             keys[s] = key
             values[s] = next_id
@@ -398,7 +399,7 @@ def _corpus_statistics(chars, char_offsets, segment_offsets, char_order, word_or
             next_id = 0
             for t in range(n_words):
                 units[t], next_id = _span_id(chars, starts, stops, hashes, t, keys, values, where, mask, next_id,
-                                             t < hyp_words)
+                                             1 if t < hyp_words else 0)
             _order_block(units, next_id, hyp_words, ref_bounds, n_refs, word_order, candidates, 3 * char_order,
                          keys, values, pairs, pair_keys, gram, alive, alive_end, seen, hyp_count, ref_count)
 

@@ -18,8 +18,9 @@ What the kernel saves over the reference, without changing any result:
   best candidate (costs never decrease along a path, so the final cost is at least every row's minimum); such a
   candidate still counts towards the 1 000-candidate budget, as in sacrebleu.
 
-Every kernel is ``@njit(cache=True, nogil=True)``, sequential, takes C-contiguous int64/float64 arrays and scalars,
-and calls only kernels of this module; Python calls them through the validating wrappers at the bottom.
+Every kernel is ``@njit(cache=True, nogil=True)``, sequential, takes only C-contiguous int64/float64 arrays and
+int/float scalars (flags are 0/1 ints, the operation tables int64), and calls only kernels of this module; Python
+calls them through the validating wrappers at the bottom.
 """
 from __future__ import annotations
 
@@ -56,7 +57,7 @@ def _beam(n, m):
 def _fill(hyp, ref, cost, ops, base, start, ratio, beam, with_ops, limit):
     """Rows start + 1 .. n of the banded table of ``hyp`` into ``cost`` (and ``ops`` if ``with_ops``).
 
-    Row ``start`` is read from ``base`` (which may be ``cost`` itself). Cells outside the band are never written,
+    Row ``start`` is read from ``base`` (which may be ``cost`` itself); ``with_ops`` is 0 or 1. Cells outside the band are never written,
     so they keep the +infinity the tables were created with. Returns the final cost, or +infinity as soon as a row's
     minimum exceeds ``limit``."""
     n = hyp.size
@@ -95,7 +96,7 @@ def _fill(hyp, ref, cost, ops, base, start, ratio, beam, with_ops, limit):
                     best = value
                     op = _INSERT
             row[j] = best
-            if with_ops:
+            if with_ops != 0:
                 ops[i, j] = op
             if best < row_min:
                 row_min = best
@@ -173,7 +174,7 @@ def _translation_edit_rate(hyp, ref):
     ratio, beam = _beam(n, m)
     cost = np.full((n + 1, m + 1), _INFINITY, dtype=np.int64)
     scratch = np.full((n + 1, m + 1), _INFINITY, dtype=np.int64)
-    ops = np.full((n + 1, m + 1), -1, dtype=np.int8)
+    ops = np.full((n + 1, m + 1), -1, dtype=np.int64)
     for j in range(m + 1):
         cost[0, j] = j
         scratch[0, j] = j
@@ -183,13 +184,13 @@ def _translation_edit_rate(hyp, ref):
     align = np.empty(m, dtype=np.int64)
     hyp_errors = np.empty(n, dtype=np.int64)
     ref_errors = np.empty(m, dtype=np.int64)
-    trace = np.empty(n + m, dtype=np.int8)
+    trace = np.empty(n + m, dtype=np.int64)
 
     shifts = 0
     checked = 0
     reuse = 0  # rows 0..reuse of ``cost`` are valid for ``words``
     while True:
-        distance = _fill(words, ref, cost, ops, cost, reuse, ratio, beam, True, _INFINITY)
+        distance = _fill(words, ref, cost, ops, cost, reuse, ratio, beam, 1, _INFINITY)
         _align(ops, n, m, align, hyp_errors, ref_errors, trace)
 
         found = False
@@ -224,8 +225,7 @@ def _translation_edit_rate(hyp, ref):
                         # only a cost <= distance - best_gain can give a key at least as large as the best's
                         limit = distance - best_gain if found else _INFINITY
                         first_changed = min(start_h, target)
-                        new_cost = _fill(shifted, ref, scratch, ops, cost, first_changed, ratio, beam, False,
-                                         limit)
+                        new_cost = _fill(shifted, ref, scratch, ops, cost, first_changed, ratio, beam, 0, limit)
                         gain = distance - new_cost
                         checked += 1
                         better = not found
