@@ -269,6 +269,9 @@ def test_long_lines_use_the_hash_tables():
     hyps = ["".join(rng.choice(alphabet, size=n)) for n in (3000, 1500, 50)]
     refs = [["".join(rng.choice(alphabet, size=n)) for n in (2500, 40)] for _ in hyps]
     refs[0].append(hyps[0][100:2100])
+    vocabulary = [f"w{i}" for i in range(1000)] + ["(x)", "y.", ",z"]
+    hyps.append(" ".join(rng.choice(vocabulary, size=700)))  # > 256 distinct words: word pair keys are hashed too
+    refs.append([" ".join(rng.choice(vocabulary, size=600)), hyps[-1][:1500]])
     for opts in (options_of(6, 2), options_of(3, 1, 1, False, True, True)):
         expected = CHRF(**opts)._extract_corpus_statistics(hyps, streams(refs))
         assert chrf_statistics(refs, hyps, **opts).tolist() == expected
@@ -408,6 +411,8 @@ def test_inputs_are_not_modified_and_accept_tuples():
     (lambda: chrf(["a"], ["a"], char_order=True), TypeError, "char_order must be an int"),
     (lambda: chrf(["a"], ["a"], beta=-1), ValueError, "beta must be a finite number >= 0"),
     (lambda: chrf(["a"], ["a"], beta=float("nan")), ValueError, "beta"),
+    (lambda: chrf(["a"], ["a"], beta=10 ** 200), ValueError, "square is a finite float"),
+    (lambda: chrf(["a"], ["a"], beta=1e200), ValueError, "square is a finite float"),
     (lambda: chrf(["a"], ["a"], beta="2"), TypeError, "beta must be a number"),
     (lambda: chrf(["a"], ["a"], lowercase=1), TypeError, "lowercase must be bool"),
     (lambda: chrf(["a"], ["a"], backend="rust"), ValueError, "unknown backend"),

@@ -10,14 +10,18 @@ Packed layout (``packed_statistics``): ``chars`` is every sentence's code points
 ``segment_offsets[i + 1] - 1``, the first being the hypothesis and the others its references (at least one).
 
 How a segment is counted (``_order_block``): every unit of the hypothesis (a character, or a word for the word
-orders) gets a dense id 0..k-1 through an open-addressing hash table; a reference unit gets the id of the equal
-hypothesis unit, or -1 when the hypothesis has none. The id of the order-n n-gram at position p is the dense id of
-the pair (order n-1 id at p, unit id at p + n - 1), so equal n-grams get equal ids and ids stay below the
-hypothesis length. Reference n-grams are only looked up, never inserted: one that contains a -1 (an n-gram the
-hypothesis lacks) stays -1 at every higher order. The clipped match count ``sum_g min(hyp[g], ref[g])`` is the
-number of reference occurrences whose running count does not exceed the hypothesis count. Only integers are
-involved, so the statistics are exact; the only float work is the reference choice (``_f_score``), which repeats
-the reference's operations in the same order (no fastmath), hence picks the same reference.
+orders) gets a dense id 0..k-1 (code points below U+3000 through a direct array, others and words through an
+open-addressing hash table; words are hashed while they are scanned and compared exactly on a hash hit); a
+reference unit gets the id of the equal hypothesis unit, or -1 when the hypothesis has none. The id of the order-n
+n-gram at position p is the dense id of the pair (order n-1 id at p, unit id at p + n - 1), looked up in a direct
+table when ``n_grams * n_units`` is small (the usual case) and in the hash table otherwise, so equal n-grams get
+equal ids and ids stay below the hypothesis length. Reference n-grams are only looked up, never inserted: a
+reference position whose n-gram the hypothesis lacks drops out for every higher order, and so does a hypothesis
+position whose n-gram no reference has (a longer n-gram contains it); the n-gram totals are counted
+arithmetically. The clipped match count ``sum_g min(hyp[g], ref[g])`` is the number of reference occurrences whose
+running count does not exceed the hypothesis count. Only integers are involved, so the statistics are exact; the
+only float work is the reference choice (``_f_score``), which repeats the reference's operations in the same order
+(no fastmath), hence picks the same reference.
 
 Every kernel is ``@njit(cache=True, nogil=True)``, sequential, takes only C-contiguous int64/float64 arrays and
 int/float scalars (flags are 0/1 ints), and calls only kernels of this module; Python calls them through the

@@ -94,8 +94,12 @@ def _check_beta(beta):
     if isinstance(beta, bool) or not isinstance(beta, (int, float, np.integer, np.floating)):
         raise TypeError(f"beta must be a number, got {type(beta).__name__}")
     beta = int(beta) if isinstance(beta, (int, np.integer)) else float(beta)
-    if not math.isfinite(beta) or beta < 0:
-        raise ValueError(f"beta must be a finite number >= 0, got {beta!r}")
+    try:
+        square = float(beta) ** 2
+    except OverflowError:
+        square = math.inf
+    if not math.isfinite(beta) or beta < 0 or not math.isfinite(square):
+        raise ValueError(f"beta must be a finite number >= 0 whose square is a finite float, got {beta!r}")
     return beta
 
 
