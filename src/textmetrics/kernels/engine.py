@@ -31,7 +31,6 @@ import importlib
 import numbers
 import operator
 import os
-import pathlib
 import threading
 import warnings
 from types import SimpleNamespace
@@ -41,7 +40,7 @@ import numpy as np
 from . import _spec
 
 _ENV = "TEXTMETRICS_KERNELS"
-_HERE = pathlib.Path(__file__).parent
+_HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 class EngineWarning(RuntimeWarning):
@@ -109,11 +108,14 @@ def njit(**options):
     return decorate
 
 
-def _cache_dirs() -> list[pathlib.Path]:
-    dirs = [_HERE / "__pycache__"]
+def _cache_dirs():
+    import pathlib  # only on the JIT path (pathlib costs ~10 ms of start-up)
+
+    here = pathlib.Path(_HERE)
+    dirs = [here / "__pycache__"]
     user = os.environ.get("NUMBA_CACHE_DIR")
     if user:
-        dirs.append(pathlib.Path(user) / str(_HERE.resolve()).lstrip(os.sep))
+        dirs.append(pathlib.Path(user) / str(here.resolve()).lstrip(os.sep))
     return dirs
 
 

@@ -187,8 +187,10 @@ def tokenize_ascii(buf, text_off, n_blocks=None):
         raise ValueError("text_off must rise from 0 to len(buf)")
     n_blocks = max(1, min(int(n_blocks or 1), n_texts))
     # Blocks of whole texts with about the same number of bytes; block b writes from base[b] on.
-    cuts = np.searchsorted(text_off, np.linspace(0, text_off[-1], n_blocks + 1)[1:-1])
-    block_text = np.unique(np.concatenate(([0], np.minimum(cuts, n_texts), [n_texts]))).astype(np.int64)
+    block_text = np.array([0, n_texts], dtype=np.int64) if n_texts else np.zeros(1, dtype=np.int64)
+    if n_blocks > 1:
+        cuts = np.searchsorted(text_off, np.linspace(0, text_off[-1], n_blocks + 1)[1:-1])
+        block_text = np.unique(np.concatenate(([0], np.minimum(cuts, n_texts), [n_texts]))).astype(np.int64)
     bound = (np.diff(text_off[block_text]) + np.diff(block_text)) // 2 + 1  # a token: >= 1 byte, then a separator
     base = _offsets(bound)
     tok_start, tok_len, sent_len = (np.empty(base[-1], dtype=np.int64) for _ in range(3))
