@@ -67,7 +67,7 @@ class Pipeline:
         if self._common is None:
             from .fingerprint import HashCache, model_identity, tokenizer_identity
 
-            cache = HashCache(self.out / HASH_CACHE if is_main_process() else None)
+            cache = HashCache(self.out / HASH_CACHE)  # read by every process, written by the main one
             m = self.cfg.model
             quant = {"quantization": m.quantization}
             if m.quantization == "4bit":
@@ -78,7 +78,8 @@ class Pipeline:
                             "tokenizer": tokenizer_identity(self.tokenizer), "quantization": quant}
             if m.tokenizer_path:
                 self._common["model"]["tokenizer_path"] = str(Path(m.tokenizer_path).resolve())
-            cache.save()
+            if is_main_process():
+                cache.save()
         return self._common
 
     def training_fingerprint(self) -> dict:

@@ -120,10 +120,13 @@ class PredictConfig:
     max_prompt_tokens: Optional[int] = None
     limit: Optional[int] = None
     progress: bool = True
-    # Decoding. The defaults are greedy search with two guards against loops (see docs/finetune.md).
+    # Decoding. The defaults are greedy search that ends loops (stop_on_repeat); see docs/finetune.md.
     num_beams: int = 1
     repetition_penalty: float = 1.0
     no_repeat_ngram_size: int = 0
+    # Stop a summary as soon as its last n tokens already appeared in it (a loop), and cut the repeat off.
+    # 6: longer than a speaker tag plus a word ("#Person1# tells" is 5 tokens), so real summaries are untouched.
+    stop_on_repeat: int = 6
     do_sample: bool = False
     temperature: float = 1.0
     top_p: float = 1.0
@@ -181,7 +184,8 @@ def validate(config: "Config") -> "Config":
                              ("model.lora_r", m.lora_r, 1), ("prompt.max_length", config.prompt.max_length, 2),
                              ("predict.batch_size", p.batch_size, 1), ("predict.max_new_tokens", p.max_new_tokens, 1),
                              ("predict.num_beams", p.num_beams, 1), ("predict.no_repeat_ngram_size",
-                                                                     p.no_repeat_ngram_size, 0)):
+                                                                     p.no_repeat_ngram_size, 0),
+                             ("predict.stop_on_repeat", p.stop_on_repeat, 0)):
         if value < low:
             raise ConfigError(f"setting '{name}' must be at least {low}, got {value}")
     if t.max_steps == 0 or (t.max_steps < 0 and t.num_train_epochs <= 0):

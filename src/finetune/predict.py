@@ -75,6 +75,35 @@ class GeneratedNoRepeatNGram:
         return scores
 
 
+class StopOnRepeat:
+    """Stopping criterion: a row is done once its last ``n`` generated tokens already occurred earlier in the
+    generated part. The repeat is cut off afterwards (:func:`repeat_start`). Unlike ``no_repeat_ngram_size``,
+    which makes a looping model paraphrase its loop, this ends it."""
+
+    def __init__(self, n: int, prompt_length: int):
+        self.n, self.prompt_length = n, prompt_length
+
+    def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor, **kwargs) -> torch.BoolTensor:
+        generated = input_ids[:, self.prompt_length:]
+        done = torch.zeros(input_ids.shape[0], dtype=torch.bool, device=input_ids.device)
+        if generated.shape[1] <= self.n:
+            return done
+        windows = generated.unfold(1, self.n, 1)
+        last = windows[:, -1:, :]
+        return (windows[:, :-1, :] == last).all(dim=2).any(dim=1)
+
+
+def repeat_start(tokens: list[int], n: int) -> int | None:
+    """Index where the first repeat of an earlier ``n``-token run begins in ``tokens``, or None."""
+    seen = set()
+    for end in range(n, len(tokens) + 1):
+        gram = tuple(tokens[end - n:end])
+        if gram in seen:
+            return end - n
+        seen.add(gram)
+    return None
+
+
 def logits_processors(cfg: PredictConfig, prompt_length: int):
     """The repetition guards, applied to the generated tokens only (not to the prompt the summary may copy)."""
     from transformers import LogitsProcessorList, RepetitionPenaltyLogitsProcessor
@@ -123,6 +152,11 @@ def generate(model, tokenizer, prompts: list[str], max_new_tokens: int | Predict
         options.update(temperature=None, top_p=None, top_k=None)
     if cfg.stop_strings:
         options.update(stop_strings=list(cfg.stop_strings), tokenizer=tokenizer)
+    if cfg.stop_on_repeat:
+        from transformers import StoppingCriteriaList
+
+        options["stopping_criteria"] = StoppingCriteriaList([StopOnRepeat(cfg.stop_on_repeat,
+                                                                          batch["input_ids"].shape[1])])
     with torch.inference_mode():
         output = model.generate(
             **batch,
@@ -135,15 +169,21 @@ def generate(model, tokenizer, prompts: list[str], max_new_tokens: int | Predict
     results = []
     for row in new_tokens.tolist():
         eos_at = next((i for i, t in enumerate(row) if t == tokenizer.eos_token_id), None)
+        count = eos_at + 1 if eos_at is not None else len([t for t in row if t != tokenizer.pad_token_id])
+        repeat = repeat_start(row[:eos_at], cfg.stop_on_repeat) if cfg.stop_on_repeat else None
+        if repeat is not None:  # a loop, stopped by StopOnRepeat: keep the text before the repeat
+            count = repeat + cfg.stop_on_repeat
+            row = row[:repeat]
         text = tokenizer.decode(row, skip_special_tokens=True)
         cut = [text.index(s) for s in cfg.stop_strings if s in text]
         if cut:
             text, finish = text[:min(cut)], "stop"
+        elif repeat is not None:
+            finish = "repeat"
         elif eos_at is not None:
             finish = "eos"
         else:
             finish = "length"
-        count = eos_at + 1 if eos_at is not None else len([t for t in row if t != tokenizer.pad_token_id])
         results.append({"text": text.strip(), "new_tokens": count, "finish": finish})
     return results
 

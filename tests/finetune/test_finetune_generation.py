@@ -76,19 +76,20 @@ def test_no_repeat_ngram_stops_the_random_models_loops(pipeline):
         grams = token_ngrams(row, 3)
         assert len(set(grams)) == len(grams)
     # the same guard through finetune's own generate()
-    guarded = generate(model, tok, texts, PredictConfig(max_new_tokens=24, no_repeat_ngram_size=3))
-    loose_out = generate(model, tok, texts, PredictConfig(max_new_tokens=24))
+    guarded = generate(model, tok, texts, PredictConfig(max_new_tokens=24, no_repeat_ngram_size=3, stop_on_repeat=0))
+    loose_out = generate(model, tok, texts, PredictConfig(max_new_tokens=24, stop_on_repeat=0))
     assert [o["text"] for o in guarded] != [o["text"] for o in loose_out]
 
 
 def test_stop_strings_cut_the_text_where_an_unstopped_run_had_it(pipeline):
     model, tok, texts = pipeline.base_model(), pipeline.tokenizer, prompts(pipeline)
-    plain = generate(model, tok, texts[:1], PredictConfig(max_new_tokens=16))[0]
+    plain = generate(model, tok, texts[:1], PredictConfig(max_new_tokens=16, stop_on_repeat=0))[0]
     assert plain["finish"] == "length" and plain["new_tokens"] == 16
     words = plain["text"].split()
     assert len(words) >= 3, plain
     stop = words[2]
-    stopped = generate(model, tok, texts[:1], PredictConfig(max_new_tokens=16, stop_strings=(stop,)))[0]
+    stopped = generate(model, tok, texts[:1], PredictConfig(max_new_tokens=16, stop_on_repeat=0,
+                                                            stop_strings=(stop,)))[0]
     assert stopped["finish"] == "stop"
     assert stopped["text"] == plain["text"][: plain["text"].index(stop)].strip()
     assert stopped["new_tokens"] < 16
@@ -165,3 +166,39 @@ def test_tensorboard_logs_the_training_losses(make_config):
     assert [s for s, _ in logged] == [s for s, _ in losses] == [1, 2, 3, 4]
     assert [v for _, v in logged] == pytest.approx([v for _, v in losses], rel=1e-6)
     assert [e.step for e in acc.Scalars("eval/loss")] == [2, 4]
+
+
+def test_stop_on_repeat_criterion_and_cut():
+    from finetune.predict import StopOnRepeat, repeat_start
+
+    crit = StopOnRepeat(2, prompt_length=2)
+    ids = torch.tensor([[7, 8, 1, 2, 3, 1, 2],    # generated 1 2 3 1 2: "1 2" again -> stop
+                        [7, 8, 1, 2, 3, 4, 5],    # no repeat
+                        [7, 8, 9, 7, 8, 3, 4]])   # "7 8" is only repeated from the prompt -> go on
+    assert crit(ids, None).tolist() == [True, False, False]
+    assert repeat_start([1, 2, 3, 1, 2], 2) == 3
+    assert repeat_start([1, 2, 3, 4, 5], 2) is None
+    assert repeat_start([5, 5, 5], 2) == 1  # overlapping runs count
+
+
+def test_stop_on_repeat_ends_the_random_models_loops(pipeline):
+    model, tok, texts = pipeline.base_model(), pipeline.tokenizer, prompts(pipeline)
+    side = tok.padding_side
+    tok.padding_side = "left"
+    batch = tok(texts, return_tensors="pt", padding=True)
+    tok.padding_side = side
+    with torch.no_grad():
+        plain = model.generate(**batch, max_new_tokens=24, do_sample=False, eos_token_id=tok.eos_token_id,
+                               pad_token_id=tok.pad_token_id)[:, batch["input_ids"].shape[1]:].tolist()
+    stopped = generate(model, tok, texts, PredictConfig(max_new_tokens=24, stop_on_repeat=3))
+    looped = 0
+    for row, out in zip(plain, stopped):
+        # the first index at which some 3-token run occurs a second time, scanned independently here
+        first = next((j for j in range(len(row) - 2) if tuple(row[j:j + 3]) in
+                      {tuple(row[i:i + 3]) for i in range(j)}), None)
+        if first is None or tok.eos_token_id in row[:first + 3]:
+            continue
+        looped += 1
+        assert out["finish"] == "repeat" and out["new_tokens"] == first + 3
+        assert out["text"] == tok.decode(row[:first], skip_special_tokens=True).strip()
+    assert looped >= 1
