@@ -60,3 +60,13 @@ def test_real_smollm2_qlora_lowers_validation_loss_and_predictions_are_scored(tm
     assert all(re.search(r"[A-Za-z]{3,}", r["prediction"]) for r in rows)  # English words, not empty
     tuned = report["scores"]["finetuned"]
     assert tuned["rouge1"]["fmeasure"] > 10 and tuned["bleu"]["score"] > 0
+
+    # a rerun changes nothing: no training step, no new prediction, the same bytes
+    names = ("adapter/adapter_model.safetensors", "predictions-base.jsonl", "predictions-finetuned.jsonl",
+             "report.json")
+    before = {name: (out / name).read_bytes() for name in names}
+    checkpoints = sorted(p.name for p in (out / "checkpoints").iterdir())
+    again = cli.run(cfg)
+    assert {name: (out / name).read_bytes() for name in names} == before
+    assert sorted(p.name for p in (out / "checkpoints").iterdir()) == checkpoints
+    assert again["scores"] == report["scores"]
