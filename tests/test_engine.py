@@ -96,6 +96,8 @@ def test_pair_stats_validates_the_layout():
         "ids must lie": (ids + 5, *ok[1:]),
         "tok_off must rise": (ids, np.array([0, 3, 2]), *ok[2:]),
         "ref_off needs": (*ok[:8], [0, 1, 2], *ok[9:]),
+        "at least one reference": (*ok[:8], [0, 0], *ok[9:]),
+        "partition": (ids, off, ids, off, np.array([0, 1, 2, 4]), np.array([0, 1, 3]), *ok[6:]),
         "kinds must be": (*ok[:10], [9], *ok[11:]),
         "one entry per metric": (*ok[:11], [0, 1], *ok[12:]),
     }

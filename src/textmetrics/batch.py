@@ -393,6 +393,16 @@ def score_specs(specs: Sequence[MetricSpec], references, candidates, *, stemmer:
         return _rouge_python(specs, references, cands, stemmer=stemmer, multi_ref=multi_ref, tokenizer=tokenizer,
                              alpha=alpha)
 
+    hits, ref_size, cand_size = statistics(specs, cands, refs, ref_off, stemmer=stemmer, tokenizer=tokenizer,
+                                           tokenize=tokenize)
+    return RougeResult({s.name: _combine(s, hits[k], ref_size[k], cand_size[k], ref_off, multi_ref, alpha)
+                        for k, s in enumerate(specs)})
+
+
+def statistics(specs: Sequence[MetricSpec], cands: list[str], refs: list[str], ref_off: np.ndarray, *,
+               stemmer: bool, tokenizer: TokenizerSpec, tokenize) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(hits, ref_size, cand_size)`` of every metric (rows) and (candidate, reference) entry (columns) of an already
+    validated corpus: candidate ``i``'s references are ``refs[ref_off[i]:ref_off[i + 1]]``."""
     from .kernels import rouge as kernels
 
     texts = cands + refs
@@ -400,20 +410,20 @@ def score_specs(specs: Sequence[MetricSpec], references, candidates, *, stemmer:
         corpus = _default_corpus(texts, stemmer)
     else:
         corpus = _python_corpus(texts, tokenize, any(s.summary_level for s in specs))
-    kind_codes = {"n": kernels.KIND_N, "l": kernels.KIND_L, "lsum": kernels.KIND_LSUM, "w": kernels.KIND_W,
-                  "s": kernels.KIND_S}
-    kinds = np.array([kind_codes[s.kind] for s in specs], dtype=np.int64)
+    kinds = np.array([_KIND_CODES[s.kind] for s in specs], dtype=np.int64)
     int_params = np.array([s.n if s.kind == "n" else (-1 if s.max_skip is None else s.max_skip) for s in specs],
                           dtype=np.int64)
     float_params = np.array([s.weight for s in specs], dtype=np.float64)
     flags = np.array([s.unigrams for s in specs], dtype=np.bool_)
     n_pairs = len(cands)
-    _check_skip_bigram_sizes(specs, np.diff(corpus.tok_off), n_pairs, ref_off)
-    hits, ref_size, cand_size = kernels.pair_stats(
-        corpus.ids, corpus.tok_off, corpus.sids, corpus.stok_off, corpus.sent_off, corpus.text_sent,
-        corpus.same_views, n_pairs, ref_off, corpus.vocab_size, kinds, int_params, float_params, flags)
-    return RougeResult({s.name: _combine(s, hits[k], ref_size[k], cand_size[k], ref_off, multi_ref, alpha)
-                        for k, s in enumerate(specs)})
+    if any(s.kind == "s" for s in specs):
+        _check_skip_bigram_sizes(specs, np.diff(corpus.tok_off), n_pairs, ref_off)
+    return kernels.pair_stats(corpus.ids, corpus.tok_off, corpus.sids, corpus.stok_off, corpus.sent_off,
+                              corpus.text_sent, corpus.same_views, n_pairs, ref_off, corpus.vocab_size, kinds,
+                              int_params, float_params, flags)
+
+
+_KIND_CODES = {"n": 0, "l": 1, "lsum": 2, "w": 3, "s": 4}  # kernels.rouge.KIND_N ..
 
 
 MAX_SKIP_BIGRAMS = 1 << 24  # per pair (reference + candidate): about 0.75 GB of scratch at 44 bytes each

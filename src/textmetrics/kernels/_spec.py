@@ -20,14 +20,12 @@ A = "i8[::1]"
 EXPORTS: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
     "lcs_length": ("lcs", "lcs_length", "i8", (A, A)),
     "score_pairs": ("rouge", "_score_pairs", "void", (
-        "i8", "i8", A, A, A, A, A, A, "b1", "i8", A, "i8", A, A, "f8[::1]", "b1[::1]", "i8",
+        "i8", "i8", A, A, A, A, A, A, "b1", "i8", A, "i8", A, A, "f8[::1]", "b1[::1]",
         "f8[:, ::1]!", "f8[:, ::1]!", "f8[:, ::1]!")),
     "first_argmax_per_group": ("rouge", "first_argmax_per_group", "i8[::1]", ("f8[::1]", A)),
     "group_sums": ("rouge", "group_sums", "f8[::1]", ("f8[::1]", A)),
-    "scan_block": ("tokenize", "_scan_block", "UniTuple(i8, 2)", (
-        "u1[::1]", A, "i8", "i8", "i8", "u1[::1]", "i8[::1]!", "i8[::1]!", "u8[::1]!", "i8[::1]!", "i8[::1]!",
-        "i8[::1]!")),
-    "intern": ("tokenize", "_intern", "UniTuple(i8[::1], 2)", ("u1[::1]", A, A, "u8[::1]", A, A)),
+    "tokenize_corpus": ("tokenize", "tokenize_corpus", "UniTuple(i8[::1], 6)", ("u1[::1]", A, "u1[::1]")),
+    "layout_error": ("rouge", "layout_error", "i8", (A, A, A, A, A, A, "i8", A, "i8", A, A)),
     "segment_statistics": ("bleu", "_corpus_statistics", "i8[:, ::1]", (A, A, A, "i8")),
     "table_offsets": ("bleu_ngrams", "_table_offsets", "i8[::1]", (A, A, "i8")),
     "largest_table": ("bleu_ngrams", "_largest", "i8", (A,)),

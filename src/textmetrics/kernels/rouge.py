@@ -497,15 +497,21 @@ def _wlcs_stats(ref, cand, sent_off, ref_sents, cand_sents, ref_shift, cand_shif
 
 @njit(cache=True, nogil=True)
 def _score_pairs(first, last, ids, tok_off, sids, stok_off, sent_off, text_sent, same_views, n_cands, ref_off,
-                 vocab_size, kinds, int_params, float_params, flags, max_len, hits, ref_size, cand_size):
+                 vocab_size, kinds, int_params, float_params, flags, hits, ref_size, cand_size):
     """Statistics of pairs ``first .. last - 1`` into columns of ``hits``/``ref_size``/``cand_size``."""
+    max_len = 1
+    for t in range(tok_off.size - 1):
+        max_len = max(max_len, tok_off[t + 1] - tok_off[t], stok_off[t + 1] - stok_off[t])
+    # n-gram codes are counted directly while the square of a pair's distinct tokens fits (see _ngram_hits)
+    distinct = (2 if same_views else 4) * max_len
+    direct = min(_DIRECT_CODES, distinct * distinct)
     slot = np.full(vocab_size, -1, dtype=np.int32)
     seen = np.empty(4 * max_len, dtype=np.int64)
     lr = np.empty(max_len, dtype=np.int64)
     lc = np.empty(max_len, dtype=np.int64)
     sr = np.empty(max_len, dtype=np.int64)
     sc = np.empty(max_len, dtype=np.int64)
-    count = np.zeros(max(4 * max_len + 1, _DIRECT_CODES), dtype=np.int32)
+    count = np.zeros(max(4 * max_len + 1, direct), dtype=np.int32)
     count2 = np.zeros(4 * max_len + 1, dtype=np.int32)
     pm1 = np.zeros(4 * max_len + 1, dtype=np.uint64)
     states = np.empty(max_len + 1, dtype=np.uint64)
@@ -599,44 +605,87 @@ def pair_stats(ids, tok_off, sids, stok_off, sent_off, text_sent, same_views, n_
     hits = np.zeros((kinds.size, n_entries))
     ref_size = np.zeros((kinds.size, n_entries))
     cand_size = np.zeros((kinds.size, n_entries))
-    max_len = max([1] + [int(np.diff(offsets).max()) for offsets in (tok_off, stok_off) if offsets.size > 1])
     K.score_pairs(0, n_cands, ids, tok_off, sids, stok_off, sent_off, text_sent, bool(same_views), n_cands, ref_off,
-                  vocab_size, kinds, int_params, float_params, flags, max_len, hits, ref_size, cand_size)
+                  vocab_size, kinds, int_params, float_params, flags, hits, ref_size, cand_size)
     return hits, ref_size, cand_size
 
 
-def _rising(name, offsets, start, stop):
-    if offsets.ndim != 1 or offsets.size < 1 or offsets[0] != start or offsets[-1] != stop \
-            or (offsets.size > 1 and np.any(offsets[1:] < offsets[:-1])):
-        raise ValueError(f"{name} must rise from {start} to {stop}")
+@njit(cache=True, nogil=True)
+def _rises(offsets, start, stop):
+    if offsets.size < 1 or offsets[0] != start or offsets[offsets.size - 1] != stop:
+        return False
+    for k in range(1, offsets.size):
+        if offsets[k] < offsets[k - 1]:
+            return False
+    return True
+
+
+@njit(cache=True, nogil=True)
+def _ids_within(tokens, vocab_size):
+    for t in tokens:
+        if t < 0 or t >= vocab_size:
+            return False
+    return True
+
+
+LAYOUT_ERRORS = {
+    1: "ref_off needs n_cands + 1 entries, rising from 0",
+    2: "every pair needs at least one reference",
+    3: "tok_off, stok_off and text_sent need one entry per text plus one",
+    4: "tok_off must rise from 0 to len(ids)",
+    5: "stok_off must rise from 0 to len(sids)",
+    6: "sent_off must rise from 0 to len(sids)",
+    7: "text_sent must rise from 0 to the number of sentences",
+    8: "the sentences of each text must partition its sentence-view tokens",
+    9: "ids and sids must lie in 0 .. vocab_size - 1",
+    10: f"kinds must be metric codes {KIND_N} .. {KIND_S}",
+    11: "a ROUGE-N order must be >= 1",
+}
+
+
+@njit(cache=True, nogil=True)
+def layout_error(ids, tok_off, sids, stok_off, sent_off, text_sent, n_cands, ref_off, vocab_size, kinds,
+                 int_params):
+    """0 if the corpus has the layout of the module docstring, else the code of the first violation
+    (``LAYOUT_ERRORS``): everything ``_score_pairs`` indexes with, so that it never reads or writes out of bounds."""
+    if n_cands < 0 or ref_off.size != n_cands + 1 or not _rises(ref_off, 0, ref_off[ref_off.size - 1]):
+        return 1
+    for p in range(n_cands):
+        if ref_off[p + 1] == ref_off[p]:
+            return 2
+    n_texts = n_cands + ref_off[n_cands]
+    if tok_off.size != n_texts + 1 or stok_off.size != n_texts + 1 or text_sent.size != n_texts + 1:
+        return 3
+    if not _rises(tok_off, 0, ids.size):
+        return 4
+    if not _rises(stok_off, 0, sids.size):
+        return 5
+    if not _rises(sent_off, 0, sids.size):
+        return 6
+    if not _rises(text_sent, 0, sent_off.size - 1):
+        return 7
+    for t in range(n_texts + 1):
+        if sent_off[text_sent[t]] != stok_off[t]:
+            return 8
+    if not (_ids_within(ids, vocab_size) and _ids_within(sids, vocab_size)):
+        return 9
+    for k in range(kinds.size):
+        if kinds[k] < KIND_N or kinds[k] > KIND_S:
+            return 10
+        if kinds[k] == KIND_N and int_params[k] < 1:
+            return 11
+    return 0
 
 
 def _check_layout(ids, tok_off, sids, stok_off, sent_off, text_sent, n_cands, ref_off, vocab_size, kinds, int_params,
                   float_params, flags):
     """The corpus layout of the module docstring, checked so that the kernel never reads or writes out of bounds."""
-    if n_cands < 0 or ref_off.size != n_cands + 1:
-        raise ValueError(f"ref_off needs n_cands + 1 = {n_cands + 1} entries, has {ref_off.size}")
-    _rising("ref_off", ref_off, 0, ref_off[-1] if ref_off.size else 0)
-    if n_cands and np.any(ref_off[1:] == ref_off[:-1]):
-        raise ValueError("every pair needs at least one reference")
-    n_texts = n_cands + int(ref_off[-1])
-    if tok_off.size != n_texts + 1 or stok_off.size != n_texts + 1 or text_sent.size != n_texts + 1:
-        raise ValueError(f"tok_off, stok_off and text_sent need one entry per text plus one ({n_texts + 1})")
-    _rising("tok_off", tok_off, 0, ids.size)
-    _rising("stok_off", stok_off, 0, sids.size)
-    _rising("sent_off", sent_off, 0, sids.size)
-    _rising("text_sent", text_sent, 0, sent_off.size - 1)
-    if not np.array_equal(sent_off[text_sent], stok_off):
-        raise ValueError("the sentences of each text must partition its sentence-view tokens")
-    for name, tokens in (("ids", ids), ("sids", sids)):
-        if tokens.size and (tokens.min() < 0 or tokens.max() >= vocab_size):
-            raise ValueError(f"{name} must lie in 0 .. vocab_size - 1 = {vocab_size - 1}")
     if not (kinds.size == int_params.size == float_params.size == flags.size) or kinds.ndim != 1:
         raise ValueError("kinds, int_params, float_params and flags need one entry per metric")
-    if kinds.size and (kinds.min() < KIND_N or kinds.max() > KIND_S):
-        raise ValueError(f"kinds must be metric codes {KIND_N} .. {KIND_S}")
-    if np.any((kinds == KIND_N) & (int_params < 1)):
-        raise ValueError("a ROUGE-N order must be >= 1")
+    code = K.layout_error(ids, tok_off, sids, stok_off, sent_off, text_sent, n_cands, ref_off, vocab_size, kinds,
+                          int_params)
+    if code:
+        raise ValueError(LAYOUT_ERRORS[code])
 
 
 # ------------------------------------------------------------------------------------ combining references

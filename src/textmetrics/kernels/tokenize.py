@@ -4,7 +4,7 @@ Mirrors ``textmetrics.tokenizers.tokenize`` (without stemming) on ASCII input: l
 of bytes outside ``[a-z0-9]`` separates tokens. ROUGE-Lsum's sentences are the lines (``"\\n"`` only), each
 tokenized separately; lines without tokens are dropped (they never change a score).
 
-Two passes: ``_scan_block`` finds the tokens, their keys and the lines of a block of texts;
+Two passes in one call (``tokenize_corpus``): ``_scan_block`` finds the tokens, their keys and the lines of the texts;
 ``_intern`` then numbers the distinct words in order of first appearance with one open-addressing hash table for the
 whole corpus, so equal words get equal ids in every text, whatever the blocks. A token's key is its lowercased bytes
 packed into a uint64 when the word has at most 8 (exact), else a hash confirmed byte by byte.
@@ -125,7 +125,9 @@ def _intern(buf, tok_start, tok_len, tok_key, base, n_tok):
         n += n_tok[b]
     ids = np.empty(n, dtype=np.int64)
     first = np.empty(n, dtype=np.int64)
-    capacity = 1024
+    capacity = 16
+    while capacity < min(2 * n, 1 << 16):  # grows (rehashes) past that
+        capacity *= 2
     table_key = np.zeros(capacity, dtype=np.uint64)
     table_len = np.zeros(capacity, dtype=np.int64)  # 0: empty slot
     table_id = np.empty(capacity, dtype=np.int64)
@@ -159,19 +161,40 @@ def _intern(buf, tok_start, tok_len, tok_key, base, n_tok):
     return ids, first[:n_words]
 
 
-def _offsets(counts):
-    out = np.zeros(len(counts) + 1, dtype=np.int64)
-    np.cumsum(counts, out=out[1:])
+@njit(cache=True, nogil=True)
+def _cumulative(counts):
+    out = np.zeros(counts.size + 1, dtype=np.int64)
+    for k in range(counts.size):
+        out[k + 1] = out[k] + counts[k]
     return out
 
 
-def tokenize_ascii(buf, text_off, n_blocks=None):
+@njit(cache=True, nogil=True)
+def tokenize_corpus(buf, text_off, lower):
+    """Tokenize and intern every text of a corpus in one pass (see ``tokenize_ascii``)."""
+    n_texts = text_off.size - 1
+    bound = (text_off[n_texts] + n_texts) // 2 + 1  # a token: >= 1 byte, then a separator
+    tok_start = np.empty(bound, dtype=np.int64)
+    tok_len = np.empty(bound, dtype=np.int64)
+    tok_key = np.empty(bound, dtype=np.uint64)
+    sent_len = np.empty(bound, dtype=np.int64)
+    tok_count = np.empty(n_texts, dtype=np.int64)
+    sent_count = np.empty(n_texts, dtype=np.int64)
+    n_tok, n_sent = _scan_block(buf, text_off, 0, n_texts, 0, lower, tok_start, tok_len, tok_key, sent_len,
+                                tok_count, sent_count)
+    base = np.zeros(1, dtype=np.int64)
+    counts = np.full(1, n_tok, dtype=np.int64)
+    ids, first = _intern(buf, tok_start, tok_len, tok_key, base, counts)
+    return (ids, _cumulative(tok_count), _cumulative(sent_len[:n_sent]), _cumulative(sent_count),
+            tok_start[first], tok_len[first])
+
+
+def tokenize_ascii(buf, text_off):
     """Tokenize and intern every text of a corpus.
 
     Args:
         buf: uint8 array, the ASCII bytes of all texts back to back.
         text_off: int64 array, text ``t`` is ``buf[text_off[t]:text_off[t + 1]]``.
-        n_blocks: blocks of texts scanned one after another (default 1); it changes no result.
 
     Returns:
         ``(ids, tok_off, sent_off, text_sent, word_start, word_len)``: text ``t``'s token ids are
@@ -182,24 +205,7 @@ def tokenize_ascii(buf, text_off, n_blocks=None):
     """
     buf = np.ascontiguousarray(buf, dtype=np.uint8)
     text_off = np.ascontiguousarray(text_off, dtype=np.int64)
-    n_texts = len(text_off) - 1
-    if n_texts < 0 or text_off[0] != 0 or text_off[-1] != buf.size or np.any(np.diff(text_off) < 0):
+    if text_off.ndim != 1 or text_off.size < 1 or text_off[0] != 0 or text_off[-1] != buf.size \
+            or np.any(text_off[1:] < text_off[:-1]):
         raise ValueError("text_off must rise from 0 to len(buf)")
-    n_blocks = max(1, min(int(n_blocks or 1), n_texts))
-    # Blocks of whole texts with about the same number of bytes; block b writes from base[b] on.
-    block_text = np.array([0, n_texts], dtype=np.int64) if n_texts else np.zeros(1, dtype=np.int64)
-    if n_blocks > 1:
-        cuts = np.searchsorted(text_off, np.linspace(0, text_off[-1], n_blocks + 1)[1:-1])
-        block_text = np.unique(np.concatenate(([0], np.minimum(cuts, n_texts), [n_texts]))).astype(np.int64)
-    bound = (np.diff(text_off[block_text]) + np.diff(block_text)) // 2 + 1  # a token: >= 1 byte, then a separator
-    base = _offsets(bound)
-    tok_start, tok_len, sent_len = (np.empty(base[-1], dtype=np.int64) for _ in range(3))
-    tok_key = np.empty(base[-1], dtype=np.uint64)
-    tok_count, sent_count = np.empty(n_texts, dtype=np.int64), np.empty(n_texts, dtype=np.int64)
-    n_tok, n_sent = np.zeros(len(bound), dtype=np.int64), np.zeros(len(bound), dtype=np.int64)
-    for b in range(len(bound)):
-        n_tok[b], n_sent[b] = K.scan_block(buf, text_off, block_text[b], block_text[b + 1], base[b], LOWER,
-                                           tok_start, tok_len, tok_key, sent_len, tok_count, sent_count)
-    ids, first = K.intern(buf, tok_start, tok_len, tok_key, base, n_tok)
-    lines = np.concatenate([sent_len[b:b + n] for b, n in zip(base.tolist(), n_sent.tolist())] + [sent_len[:0]])
-    return ids, _offsets(tok_count), _offsets(lines), _offsets(sent_count), tok_start[first], tok_len[first]
+    return K.tokenize_corpus(buf, text_off, LOWER)

@@ -197,12 +197,18 @@ def _evaluate(metric: _Metric, ref: References, cand: str, *, stemmer=False, tok
     alpha = check_alpha(alpha)
     check_choice("multi_ref", multi_ref, MULTI_REF_MODES)
     check_choice("backend", backend, BACKENDS)
-    if backend == "numba":
-        spec = metric.spec()
-        result = _batch().score_specs([spec], [refs], [cand], stemmer=stemmer, tokenizer=tokenizer, alpha=alpha,
-                                      multi_ref=multi_ref)
-        return result.pair(0)[spec.name]
     tokenize = resolve_tokenizer(tokenizer, stemmer)
+    if backend == "numba":
+        # a batch of one: the corpus engine's statistics, then the scalar formula (the same IEEE operations)
+        import numpy as np
+
+        hits, ref_size, cand_size = _batch().statistics(
+            [metric.spec()], [cand], refs, np.array([0, len(refs)], dtype=np.int64), stemmer=stemmer,
+            tokenizer=tokenizer, tokenize=tokenize)
+        per_ref = [Stats(*x) for x in zip(hits[0].tolist(), ref_size[0].tolist(), cand_size[0].tolist())]
+        if not isinstance(metric, _RougeW):
+            per_ref = [Stats(int(h), int(r), int(c)) for h, r, c in per_ref]
+        return combine(per_ref, multi_ref, lambda stats: metric.score(stats, alpha))
     split = (lambda text: sentences(text, tokenize)) if metric.summary_level else tokenize
     cand_tokens = split(cand)
     per_ref = [metric.python(split(r), cand_tokens) for r in refs]
