@@ -191,7 +191,7 @@ def _apply_rules(w, n, suf, soff, rep, roff, cond):
         if code == _M_GT_0:
             ok = _measure(w, k) > 0
         elif code == _M_GT_0_L:
-            ok = _measure(w, k) > 0
+            ok = _measure(w, n - 3) > 0
         elif code == _M_GT_1:
             ok = _measure(w, k) > 1
         else:
