@@ -10,6 +10,8 @@ import itertools
 import json
 import re
 import string
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -219,3 +221,19 @@ def test_stem_words_rejects_words_outside_buf(start, length):
 def test_stem_list_capitals_are_lowercased_as_nltk_does():
     words = ["Running", "CATS", "Sky", "SKIES", "Dying", "News", "Ab", "HoPeFuLnEsS", "Y", "YY", "YyY"]
     assert porter.stem_list(words) == nltk_stems(words)
+
+
+def test_stem_list_when_the_kernels_are_stubs():
+    """On the aot backend ``njit`` leaves stubs, and ``engine.jit_all`` converts only ``_spec.KERNEL_MODULES``:
+    ``stem_list`` must still work (simulated in a fresh interpreter by importing the module as the aot backend
+    would see it)."""
+    code = (
+        "import textmetrics.kernels.engine as e\n"
+        "e._jitted = False\n"
+        "from textmetrics.kernels import porter\n"
+        "assert isinstance(porter.stem_words, e._Stub)\n"
+        "print(' '.join(porter.stem_list(['generalizations', 'skies', 'hopping', 'ab'])))\n")
+    result = subprocess.run([sys.executable, "-W", "ignore", "-c", code], capture_output=True, text=True,
+                            timeout=600, cwd=REPO)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.split() == nltk_stems(["generalizations", "skies", "hopping", "ab"])

@@ -386,5 +386,6 @@ def stem_list(words: list[str]) -> list[str]:
     if buf.size == 0:
         buf = np.zeros(0, dtype=np.uint8)
     out, off = _entry()(np.ascontiguousarray(buf), starts, lengths)
-    data = out.tobytes()
-    return [data[off[i]:off[i + 1]].decode("ascii") for i in range(len(encoded))]
+    text = out.tobytes().decode("ascii")
+    bounds = off.tolist()
+    return [text[bounds[i]:bounds[i + 1]] for i in range(len(encoded))]
