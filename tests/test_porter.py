@@ -196,7 +196,7 @@ def test_stem_words_layout_and_types():
     # words out of order, overlapping, of length 0, and with capitals (NLTK lowercases them)
     start = np.array([2, 9, 14, 2, 0, 29, 5], dtype=np.int64)
     length = np.array([7, 4, 15, 0, 2, 3, 4], dtype=np.int64)
-    out, off = porter.stem_words(buf, start, length)
+    out, off = porter._entry()(buf, start, length)
     assert out.dtype == np.uint8 and off.dtype == np.int64 and off.shape == (start.size + 1,) and off[0] == 0
     assert off[-1] == out.size and np.all(np.diff(off) >= 0)
     words = [bytes(buf[s:s + n]).decode() for s, n in zip(start, length)]
@@ -205,7 +205,7 @@ def test_stem_words_layout_and_types():
 
 
 def test_stem_words_empty_input():
-    out, off = porter.stem_words(np.zeros(0, np.uint8), np.zeros(0, np.int64), np.zeros(0, np.int64))
+    out, off = porter._entry()(np.zeros(0, np.uint8), np.zeros(0, np.int64), np.zeros(0, np.int64))
     assert out.size == 0 and list(off) == [0]
     assert porter.stem_list([]) == []
     assert porter.stem_list(["", "a", ""]) == ["", "a", ""]
@@ -215,7 +215,7 @@ def test_stem_words_empty_input():
 def test_stem_words_rejects_words_outside_buf(start, length):
     buf = np.frombuffer(b"abcd", dtype=np.uint8).copy()
     with pytest.raises(ValueError):
-        porter.stem_words(buf, np.array(start, dtype=np.int64), np.array(length, dtype=np.int64))
+        porter._entry()(buf, np.array(start, dtype=np.int64), np.array(length, dtype=np.int64))
 
 
 def test_stem_list_capitals_are_lowercased_as_nltk_does():
