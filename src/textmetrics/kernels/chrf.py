@@ -12,16 +12,13 @@ Packed layout (``packed_statistics``): ``chars`` is every sentence's code points
 How a segment is counted (``_order_block``): every unit of the hypothesis (a character, or a word for the word
 orders) gets a dense id 0..k-1 (code points below U+3000 through a direct array, others and words through an
 open-addressing hash table; words are hashed while they are scanned and compared exactly on a hash hit); a
-reference unit gets the id of the equal hypothesis unit, or -1 when the hypothesis has none. The id of the order-n
-n-gram at position p is the dense id of the pair (order n-1 id at p, unit id at p + n - 1), looked up in a direct
-table when ``n_grams * n_units`` is small (the usual case) and in the hash table otherwise, so equal n-grams get
-equal ids and ids stay below the hypothesis length. Reference n-grams are only looked up, never inserted: a
-reference position whose n-gram the hypothesis lacks drops out for every higher order, and so does a hypothesis
-position whose n-gram no reference has (a longer n-gram contains it); the n-gram totals are counted
-arithmetically. The clipped match count ``sum_g min(hyp[g], ref[g])`` is the number of reference occurrences whose
-running count does not exceed the hypothesis count. Only integers are involved, so the statistics are exact; the
-only float work is the reference choice (``_f_score``), which repeats the reference's operations in the same order
-(no fastmath), hence picks the same reference.
+reference unit gets the id of the equal hypothesis unit, or -1 when the hypothesis has none. The hypothesis's
+n-grams of orders 1..N then form a trie, each node counting its occurrences; every reference position walks the
+trie along its units until the first n-gram the hypothesis lacks, so each reference is read once for all orders.
+The clipped match count ``sum_g min(hyp[g], ref[g])`` is the number of reference occurrences at which the node's
+running reference count does not exceed its hypothesis count; the n-gram totals are counted arithmetically. Only
+integers are involved, so the statistics are exact; the only float work is the reference choice (``_f_score``),
+which repeats the reference's operations in the same order (no fastmath), hence picks the same reference.
 
 Every kernel is ``@njit(cache=True, nogil=True)``, sequential, takes only C-contiguous int64/float64 arrays and
 int/float scalars (flags are 0/1 ints), and calls only kernels of this module; Python calls them through the
@@ -35,7 +32,7 @@ import numpy as np
 from numba import njit
 
 _EMPTY = -1
-_PAIRS = 1 << 16  # n-gram pair keys below this use a direct table, larger ones the hash table
+_PAIRS = 1 << 18  # trie child keys below this use a direct table, larger ones the hash table
 _DIRECT = 0x3000  # code points below this get their unit id from an array, the others from the hash table
 _EPS = 1e-16
 
@@ -143,110 +140,80 @@ def _span_id(chars, starts, stops, hashes, t, keys, values, where, mask, next_id
 # ---------------------------------------------------------------------------------------------- statistics
 
 @njit(cache=True, nogil=True)
-def _order_block(units, n_units, hyp_len, ref_bounds, n_refs, max_n, out, col, keys, values, pairs, pair_keys, gram,
-                 alive, alive_end, seen, hyp_count, ref_count):
+def _order_block(units, n_units, hyp_len, ref_bounds, n_refs, max_n, out, col, keys, values, pairs, node_keys,
+                 hyp_count, ref_count, touched, matches):
     """Per-order [hyp, ref, match] of the hypothesis against each reference, orders 1..max_n.
 
     ``units[0:hyp_len]`` are the hypothesis's dense unit ids (0..n_units-1); reference k's ids (-1: absent from the
     hypothesis) are ``units[ref_bounds[k]:ref_bounds[k + 1]]``. Row k of ``out`` receives the 3 * max_n numbers of
     reference k from column ``col`` on.
 
-    Only positions whose n-gram can still match are visited: a reference position stays "alive" while its n-gram
-    occurs in the hypothesis, a hypothesis position while its n-gram occurs in some reference (a longer n-gram
-    contains the shorter one). The totals are counted arithmetically. ``gram[p]`` is the id of the current
-    order's n-gram at an alive position p; ``alive`` lists the alive positions (the hypothesis's first, then each
-    reference's within its own stretch, up to ``alive_end[k]``). Pair keys below ``pairs.size`` are looked up in
-    the direct table ``pairs`` (all -1 between calls), larger ones in the hash table ``keys``/``values``; ``seen``
-    and ``ref_count`` are all 0 between calls."""
-    n_alive = hyp_len
+    The hypothesis's n-grams of orders 1..max_n form a trie (node 0 is the empty n-gram; the child of node v by unit
+    u is the n-gram v + u), each node counting its occurrences in the hypothesis. Every reference position walks
+    the trie along its units until the first n-gram the hypothesis lacks, counting at each node reached; an
+    occurrence matches while the node's reference count does not exceed its hypothesis count, which sums
+    ``min(hyp[g], ref[g])`` over the n-grams g. The totals are counted arithmetically. Children are found through
+    the direct table ``pairs`` (index ``v * n_units + u``; all -1 between calls) when it is large enough for the
+    segment, otherwise through the hash table ``keys``/``values``. ``ref_count`` is all 0 between calls."""
+    bound = 1 + hyp_len * max_n  # more than the number of trie nodes
+    direct = bound * n_units <= pairs.size
+    mask = 0
+    if not direct:
+        mask = _table_size(bound) - 1
+        keys[:mask + 1] = _EMPTY
+    n_nodes = 1
     for p in range(hyp_len):
-        alive[p] = p
-        gram[p] = units[p]
-    for k in range(n_refs):
-        w = ref_bounds[k]
-        for p in range(ref_bounds[k], ref_bounds[k + 1]):
-            if units[p] >= 0:
-                gram[p] = units[p]
-                alive[w] = p
-                w += 1
-        alive_end[k] = w
-    n_grams = n_units
-    for n in range(1, max_n + 1):
-        hyp_grams = hyp_len - n + 1
-        if hyp_grams <= 0:
-            n_alive = 0
-            for k in range(n_refs):
-                alive_end[k] = ref_bounds[k]
-        elif n > 1:
-            direct = n_grams * n_units <= pairs.size
-            mask = 0
-            if not direct:
-                mask = _table_size(n_alive) - 1
-                keys[:mask + 1] = _EMPTY
-            next_id = 0
-            w = 0
-            for a in range(n_alive):
-                p = alive[a]
-                if p >= hyp_grams or seen[gram[p]] == 0:
-                    continue
-                key = gram[p] * n_units + units[p + n - 1]
-                if direct:
-                    g = pairs[key]
-                    if g < 0:
-                        g = next_id
-                        pairs[key] = g
-                        pair_keys[g] = key
-                        next_id += 1
-                else:
-                    g, next_id = _insert(keys, values, mask, key, next_id)
-                gram[p] = g
-                alive[w] = p
-                w += 1
-            n_alive = w
-            seen[:n_grams] = 0
-            for k in range(n_refs):
-                stop = ref_bounds[k + 1] - n + 1
-                w = ref_bounds[k]
-                for a in range(ref_bounds[k], alive_end[k]):
-                    p = alive[a]
-                    if p >= stop:
-                        continue
-                    u = units[p + n - 1]
-                    if u < 0:
-                        continue
-                    key = gram[p] * n_units + u
-                    g = pairs[key] if direct else _lookup(keys, values, mask, key)
-                    if g < 0:
-                        continue
-                    gram[p] = g
-                    alive[w] = p
-                    w += 1
-                alive_end[k] = w
+        node = 0
+        for d in range(min(max_n, hyp_len - p)):
+            key = node * n_units + units[p + d]
             if direct:
-                for g in range(next_id):
-                    pairs[pair_keys[g]] = -1
-            n_grams = next_id
-
-        for a in range(n_alive):
-            hyp_count[gram[alive[a]]] += 1
-        for k in range(n_refs):
-            match = 0
-            for a in range(ref_bounds[k], alive_end[k]):
-                g = gram[alive[a]]
-                ref_count[g] += 1
-                if ref_count[g] <= hyp_count[g]:
-                    match += 1
-                seen[g] = 1
-            for a in range(ref_bounds[k], alive_end[k]):
-                ref_count[gram[alive[a]]] = 0
-            ref_grams = ref_bounds[k + 1] - ref_bounds[k] - n + 1
+                child = pairs[key]
+                if child < 0:
+                    child = n_nodes
+                    pairs[key] = child
+                    node_keys[child] = key
+                    hyp_count[child] = 0
+                    n_nodes += 1
+            else:
+                child, grown = _insert(keys, values, mask, key, n_nodes)
+                if grown > n_nodes:
+                    hyp_count[child] = 0
+                    n_nodes = grown
+            hyp_count[child] += 1
+            node = child
+    for k in range(n_refs):
+        lo = ref_bounds[k]
+        hi = ref_bounds[k + 1]
+        matches[:max_n] = 0
+        n_touched = 0
+        for p in range(lo, hi):
+            node = 0
+            for d in range(min(max_n, hi - p)):
+                u = units[p + d]
+                if u < 0:
+                    break
+                key = node * n_units + u
+                child = pairs[key] if direct else _lookup(keys, values, mask, key)
+                if child < 0:
+                    break
+                ref_count[child] += 1
+                if ref_count[child] <= hyp_count[child]:
+                    matches[d] += 1
+                touched[n_touched] = child
+                n_touched += 1
+                node = child
+        for t in range(n_touched):
+            ref_count[touched[t]] = 0
+        for n in range(1, max_n + 1):
+            hyp_grams = hyp_len - n + 1
+            ref_grams = hi - lo - n + 1
             c = col + 3 * (n - 1)
             out[k, c] = (hyp_grams if hyp_grams > 0 else 0) if ref_grams > 0 else 0
             out[k, c + 1] = ref_grams if ref_grams > 0 else 0
-            out[k, c + 2] = match
-        for a in range(n_alive):
-            hyp_count[gram[alive[a]]] = 0
-    seen[:n_grams] = 0
+            out[k, c + 2] = matches[n - 1]
+    if direct:
+        for node in range(1, n_nodes):
+            pairs[node_keys[node]] = -1
 
 
 @njit(cache=True, nogil=True)
@@ -299,14 +266,17 @@ def _corpus_statistics(chars, char_offsets, segment_offsets, char_order, word_or
             longest = size
         if segment_offsets[i + 1] - segment_offsets[i] - 1 > most_refs:
             most_refs = segment_offsets[i + 1] - segment_offsets[i] - 1
-    table = _table_size(longest)
+    max_order = max(char_order, word_order)
+    table = _table_size(longest * max_order + 1)
     keys = np.empty(table, dtype=np.int64)
     values = np.empty(table, dtype=np.int64)
     where = np.empty(table, dtype=np.int64)
     units = np.empty(longest, dtype=np.int64)
-    gram = np.empty(longest, dtype=np.int64)
-    hyp_count = np.zeros(longest, dtype=np.int64)
-    ref_count = np.zeros(longest, dtype=np.int64)
+    node_keys = np.empty(longest * max_order + 1, dtype=np.int64)
+    hyp_count = np.zeros(longest * max_order + 1, dtype=np.int64)
+    ref_count = np.zeros(longest * max_order + 1, dtype=np.int64)
+    touched = np.empty(longest * max_order, dtype=np.int64)
+    matches = np.zeros(max_order, dtype=np.int64)
     starts = np.empty(longest, dtype=np.int64)
     stops = np.empty(longest, dtype=np.int64)
     hashes = np.empty(longest, dtype=np.int64)
@@ -314,11 +284,6 @@ def _corpus_statistics(chars, char_offsets, segment_offsets, char_order, word_or
     candidates = np.zeros((most_refs, width), dtype=np.int64)
     direct = np.full(_DIRECT, -1, dtype=np.int64)
     pairs = np.full(_PAIRS, -1, dtype=np.int64)
-    pair_keys = np.empty(longest, dtype=np.int64)
-    alive = np.empty(longest, dtype=np.int64)
-    alive_end = np.empty(most_refs, dtype=np.int64)
-    seen = np.zeros(longest, dtype=np.int64)
-
     for i in range(n_segments):
         first = segment_offsets[i]
         n_refs = segment_offsets[i + 1] - first - 1
@@ -357,7 +322,7 @@ def _corpus_statistics(chars, char_offsets, segment_offsets, char_order, word_or
                 if chars[p] < _DIRECT:
                     direct[chars[p]] = -1
             _order_block(units, next_id, hyp_len, ref_bounds, n_refs, char_order, candidates, 0, keys, values, pairs,
-                         pair_keys, gram, alive, alive_end, seen, hyp_count, ref_count)
+                         node_keys, hyp_count, ref_count, touched, matches)
 
         # word orders: whitespace tokens, one ASCII punctuation character split off the end, else the start
         if word_order > 0:
@@ -405,7 +370,7 @@ def _corpus_statistics(chars, char_offsets, segment_offsets, char_order, word_or
                 units[t], next_id = _span_id(chars, starts, stops, hashes, t, keys, values, where, mask, next_id,
                                              1 if t < hyp_words else 0)
             _order_block(units, next_id, hyp_words, ref_bounds, n_refs, word_order, candidates, 3 * char_order,
-                         keys, values, pairs, pair_keys, gram, alive, alive_end, seen, hyp_count, ref_count)
+                         keys, values, pairs, node_keys, hyp_count, ref_count, touched, matches)
 
         best = 0
         best_score = -1.0
