@@ -10,8 +10,6 @@ import itertools
 import json
 import re
 import string
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +20,7 @@ from nltk.stem.porter import PorterStemmer
 
 from shared_data import shared_path
 from textmetrics.kernels import porter
+from textmetrics.kernels.engine import K
 
 REPO = Path(__file__).resolve().parents[1]
 TOKEN = re.compile(r"[a-z0-9]+")
@@ -196,7 +195,7 @@ def test_stem_words_layout_and_types():
     # words out of order, overlapping, of length 0, and with capitals (NLTK lowercases them)
     start = np.array([2, 9, 14, 2, 0, 29, 5], dtype=np.int64)
     length = np.array([7, 4, 15, 0, 2, 3, 4], dtype=np.int64)
-    out, off = porter._entry()(buf, start, length)
+    out, off = K.stem_words(buf, start, length)
     assert out.dtype == np.uint8 and off.dtype == np.int64 and off.shape == (start.size + 1,) and off[0] == 0
     assert off[-1] == out.size and np.all(np.diff(off) >= 0)
     words = [bytes(buf[s:s + n]).decode() for s, n in zip(start, length)]
@@ -205,7 +204,7 @@ def test_stem_words_layout_and_types():
 
 
 def test_stem_words_empty_input():
-    out, off = porter._entry()(np.zeros(0, np.uint8), np.zeros(0, np.int64), np.zeros(0, np.int64))
+    out, off = K.stem_words(np.zeros(0, np.uint8), np.zeros(0, np.int64), np.zeros(0, np.int64))
     assert out.size == 0 and list(off) == [0]
     assert porter.stem_list([]) == []
     assert porter.stem_list(["", "a", ""]) == ["", "a", ""]
@@ -215,25 +214,9 @@ def test_stem_words_empty_input():
 def test_stem_words_rejects_words_outside_buf(start, length):
     buf = np.frombuffer(b"abcd", dtype=np.uint8).copy()
     with pytest.raises(ValueError):
-        porter._entry()(buf, np.array(start, dtype=np.int64), np.array(length, dtype=np.int64))
+        K.stem_words(buf, np.array(start, dtype=np.int64), np.array(length, dtype=np.int64))
 
 
 def test_stem_list_capitals_are_lowercased_as_nltk_does():
     words = ["Running", "CATS", "Sky", "SKIES", "Dying", "News", "Ab", "HoPeFuLnEsS", "Y", "YY", "YyY"]
     assert porter.stem_list(words) == nltk_stems(words)
-
-
-def test_stem_list_when_the_kernels_are_stubs():
-    """On the aot backend ``njit`` leaves stubs, and ``engine.jit_all`` converts only ``_spec.KERNEL_MODULES``:
-    ``stem_list`` must still work (simulated in a fresh interpreter by importing the module as the aot backend
-    would see it)."""
-    code = (
-        "import textmetrics.kernels.engine as e\n"
-        "e._jitted = False\n"
-        "from textmetrics.kernels import porter\n"
-        "assert isinstance(porter.stem_words, e._Stub)\n"
-        "print(' '.join(porter.stem_list(['generalizations', 'skies', 'hopping', 'ab'])))\n")
-    result = subprocess.run([sys.executable, "-W", "ignore", "-c", code], capture_output=True, text=True,
-                            timeout=600, cwd=REPO)
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert result.stdout.split() == nltk_stems(["generalizations", "skies", "hopping", "ab"])

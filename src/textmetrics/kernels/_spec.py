@@ -13,7 +13,7 @@ import hashlib
 import os
 
 # the files whose source the compiled extension is built from (their digest is frozen into it)
-KERNEL_MODULES = ("lcs", "rouge", "bleu", "bleu_ngrams", "bleu_tokenize", "tokenize")
+KERNEL_MODULES = ("lcs", "rouge", "bleu", "bleu_ngrams", "bleu_tokenize", "tokenize", "porter")
 
 A = "i8[::1]"
 # export name -> (kernel module, function, return type, argument codes)
@@ -25,6 +25,7 @@ EXPORTS: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
     "first_argmax_per_group": ("rouge", "first_argmax_per_group", "i8[::1]", ("f8[::1]", A)),
     "group_sums": ("rouge", "group_sums", "f8[::1]", ("f8[::1]", A)),
     "tokenize_corpus": ("tokenize", "tokenize_corpus", "UniTuple(i8[::1], 6)", ("u1[::1]", A, "u1[::1]")),
+    "stem_words": ("porter", "stem_words", "Tuple((u1[::1], i8[::1]))", ("u1[::1]", A, A)),
     "layout_error": ("rouge", "layout_error", "i8", (A, A, A, A, A, A, "i8", A, "i8", A, A)),
     "segment_statistics": ("bleu", "_corpus_statistics", "i8[:, ::1]", (A, A, A, "i8")),
     "table_offsets": ("bleu_ngrams", "_table_offsets", "i8[::1]", (A, A, "i8")),

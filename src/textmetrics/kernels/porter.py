@@ -354,27 +354,6 @@ def stem_words(buf, word_start, word_len):
     return out[:pos].copy(), out_off
 
 
-def _entry():
-    """The callable behind ``stem_list``: the checked export once ``porter.stem_words`` is registered in
-    ``_spec.EXPORTS``; else this module's dispatcher (on the aot backend its stubs are turned into JIT dispatchers
-    here, since ``engine.jit_all`` converts only the modules of ``_spec.KERNEL_MODULES``)."""
-    from . import _spec, engine
-
-    for name, (module, function, _, _) in _spec.EXPORTS.items():
-        if module == "porter" and function == "stem_words":
-            return getattr(engine.K, name)
-    if isinstance(globals()["stem_words"], engine._Stub):
-        engine.jit_all()  # from here on engine.njit returns Numba dispatchers
-        with engine._lock:
-            namespace = globals()
-            for name, value in list(namespace.items()):
-                if isinstance(value, engine._Stub):
-                    if value.dispatcher is None:
-                        value.dispatcher = njit(**value.options)(value.py_func)
-                    namespace[name] = value.dispatcher
-    return globals()["stem_words"]
-
-
 def stem_list(words: list[str]) -> list[str]:
     """``[PorterStemmer().stem(w) for w in words]`` (NLTK 3.10.4, default mode) for ASCII words, compiled."""
     encoded = [w.encode("ascii") for w in words]
@@ -385,7 +364,9 @@ def stem_list(words: list[str]) -> list[str]:
     buf = np.frombuffer(b"".join(encoded), dtype=np.uint8)
     if buf.size == 0:
         buf = np.zeros(0, dtype=np.uint8)
-    out, off = _entry()(np.ascontiguousarray(buf), starts, lengths)
+    from .engine import K
+
+    out, off = K.stem_words(np.ascontiguousarray(buf), starts, lengths)
     text = out.tobytes().decode("ascii")
     bounds = off.tolist()
     return [text[bounds[i]:bounds[i + 1]] for i in range(len(encoded))]
