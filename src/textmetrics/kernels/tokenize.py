@@ -21,6 +21,8 @@ from .engine import K, njit
 _FNV_PRIME = np.uint64(0x100000001B3)
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _EIGHT = np.uint64(8)
+_THIRTY_TWO = np.uint64(32)
+_LOW_32 = np.uint64(0xFFFFFFFF)
 _NEWLINE = 10
 
 # rouge-score's character classes: LOWER[c] = the lowercased byte for [A-Za-z0-9], 0 for a separator.
@@ -45,22 +47,19 @@ def _same_word(buf, a, b, length):
 
 
 @njit(cache=True, nogil=True)
-def _rehash(table_key, table_len, table_id, capacity):
-    """The same entries in a table of ``capacity`` slots."""
-    new_key = np.zeros(capacity, dtype=np.uint64)
-    new_len = np.zeros(capacity, dtype=np.int64)  # 0: empty slot (a word has at least one byte)
-    new_id = np.empty(capacity, dtype=np.int64)
+def _rehash(table, capacity):
+    """The same entries in a table of ``capacity`` slots (layout in ``_intern``)."""
+    new = np.zeros(2 * capacity, dtype=np.uint64)
     mask = capacity - 1
-    for old in range(table_key.size):
-        if table_len[old] == 0:
+    for old in range(table.size // 2):
+        if table[2 * old + 1] == 0:
             continue
-        s = _slot(table_key[old], mask)
-        while new_len[s] != 0:
+        s = _slot(table[2 * old], mask)
+        while new[2 * s + 1] != 0:
             s = (s + 1) & mask
-        new_key[s] = table_key[old]
-        new_len[s] = table_len[old]
-        new_id[s] = table_id[old]
-    return new_key, new_len, new_id
+        new[2 * s] = table[2 * old]
+        new[2 * s + 1] = table[2 * old + 1]
+    return new
 
 
 @njit(cache=True, nogil=True)
@@ -113,51 +112,44 @@ def _scan_block(buf, text_off, t0, t1, base, lower, tok_start, tok_len, tok_key,
 
 
 @njit(cache=True, nogil=True)
-def _intern(buf, tok_start, tok_len, tok_key, base, n_tok):
-    """Ids, in order of first appearance, of the tokens ``base[b] .. base[b] + n_tok[b] - 1`` of every block ``b``, in
-    block order; returns them and each word's first token.
+def _intern(buf, tok_start, tok_len, tok_key, n):
+    """Ids, in order of first appearance, of the tokens ``0 .. n - 1``; returns them and each word's first token.
 
-    Each slot of the open-addressing table holds a word's key, length and id side by side, so a probe reads one
-    place; words longer than 8 bytes (hashed keys) are confirmed byte by byte.
+    One open-addressing table of uint64 pairs: slot ``s`` is ``table[2s]`` (the word's key) and ``table[2s + 1]``
+    (its length << 32 | id + 1; 0 marks an empty slot), so a probe reads one cache line; words longer than 8 bytes
+    (hashed keys) are confirmed byte by byte.
     """
-    n = 0
-    for b in range(n_tok.size):
-        n += n_tok[b]
     ids = np.empty(n, dtype=np.int64)
     first = np.empty(n, dtype=np.int64)
     capacity = 16
     while capacity < min(2 * n, 1 << 16):  # grows (rehashes) past that
         capacity *= 2
-    table_key = np.zeros(capacity, dtype=np.uint64)
-    table_len = np.zeros(capacity, dtype=np.int64)  # 0: empty slot
-    table_id = np.empty(capacity, dtype=np.int64)
+    table = np.zeros(2 * capacity, dtype=np.uint64)
     n_words = 0
-    out = 0
-    for b in range(n_tok.size):
-        for k in range(base[b], base[b] + n_tok[b]):
-            key = tok_key[k]
-            length = tok_len[k]
-            mask = capacity - 1
-            s = _slot(key, mask)
-            while table_len[s] != 0:
-                if table_key[s] == key and table_len[s] == length and (
-                        length <= 8 or _same_word(buf, tok_start[first[table_id[s]]], tok_start[k], length)):
+    for k in range(n):
+        key = tok_key[k]
+        length = tok_len[k]
+        mask = capacity - 1
+        s = _slot(key, mask)
+        found = -1
+        while table[2 * s + 1] != 0:
+            entry = table[2 * s + 1]
+            if table[2 * s] == key and np.int64(entry >> _THIRTY_TWO) == length:
+                word = np.int64(entry & _LOW_32) - 1
+                if length <= 8 or _same_word(buf, tok_start[first[word]], tok_start[k], length):
+                    found = word
                     break
-                s = (s + 1) & mask
-            if table_len[s] == 0:
-                table_key[s] = key
-                table_len[s] = length
-                table_id[s] = n_words
-                first[n_words] = k
-                n_words += 1
-                if 2 * n_words > capacity:
-                    capacity *= 2
-                    table_key, table_len, table_id = _rehash(table_key, table_len, table_id, capacity)
-                    ids[out] = n_words - 1
-                    out += 1
-                    continue
-            ids[out] = table_id[s]
-            out += 1
+            s = (s + 1) & mask
+        if found < 0:
+            found = n_words
+            table[2 * s] = key
+            table[2 * s + 1] = (np.uint64(length) << _THIRTY_TWO) | np.uint64(n_words + 1)
+            first[n_words] = k
+            n_words += 1
+            if 2 * n_words > capacity:
+                capacity *= 2
+                table = _rehash(table, capacity)
+        ids[k] = found
     return ids, first[:n_words]
 
 
@@ -182,9 +174,7 @@ def tokenize_corpus(buf, text_off, lower):
     sent_count = np.empty(n_texts, dtype=np.int64)
     n_tok, n_sent = _scan_block(buf, text_off, 0, n_texts, 0, lower, tok_start, tok_len, tok_key, sent_len,
                                 tok_count, sent_count)
-    base = np.zeros(1, dtype=np.int64)
-    counts = np.full(1, n_tok, dtype=np.int64)
-    ids, first = _intern(buf, tok_start, tok_len, tok_key, base, counts)
+    ids, first = _intern(buf, tok_start, tok_len, tok_key, n_tok)
     return (ids, _cumulative(tok_count), _cumulative(sent_len[:n_sent]), _cumulative(sent_count),
             tok_start[first], tok_len[first])
 
