@@ -22,7 +22,13 @@ from sacrebleu.metrics import CHRF
 
 from textmetrics._version import __version__
 from textmetrics.kernels import chrf as kernels
-from textmetrics.metrics.chrf import ChrfScore, chrf, chrf_from_statistics, chrf_statistics, sentence_chrf
+from textmetrics.metrics.chrf import (
+    ChrfScore,
+    chrf,
+    chrf_from_statistics,
+    chrf_statistics,
+    sentence_chrf,
+)
 from textmetrics.reference import chrf as reference
 
 REPO = Path(__file__).resolve().parents[1]
@@ -49,8 +55,8 @@ def sacre(hyps, refs, **options):
 
 
 def options_of(char_order=6, word_order=0, beta=2, lowercase=False, whitespace=False, eps_smoothing=False) -> dict:
-    return dict(char_order=char_order, word_order=word_order, beta=beta, lowercase=lowercase, whitespace=whitespace,
-                eps_smoothing=eps_smoothing)
+    return {"char_order": char_order, "word_order": word_order, "beta": beta, "lowercase": lowercase,
+            "whitespace": whitespace, "eps_smoothing": eps_smoothing}
 
 
 def assert_same(ours: ChrfScore, theirs) -> None:

@@ -20,13 +20,19 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from sacrebleu.metrics import TER
-from sacrebleu.metrics import lib_ter
+from sacrebleu.metrics import TER, lib_ter
 from sacrebleu.tokenizers.tokenizer_ter import TercomTokenizer
 
 from textmetrics._version import __version__
 from textmetrics.kernels import ter as kernels
-from textmetrics.metrics.ter import TerScore, sentence_ter, ter, ter_from_statistics, ter_statistics, tercom_tokenize
+from textmetrics.metrics.ter import (
+    TerScore,
+    sentence_ter,
+    ter,
+    ter_from_statistics,
+    ter_statistics,
+    tercom_tokenize,
+)
 from textmetrics.reference import ter as reference
 
 REPO = Path(__file__).resolve().parents[1]

@@ -208,8 +208,8 @@ def _order_block(units, n_units, hyp_len, ref_bounds, n_refs, max_n, out, col, k
             hyp_grams = hyp_len - n + 1
             ref_grams = hi - lo - n + 1
             c = col + 3 * (n - 1)
-            out[k, c] = (hyp_grams if hyp_grams > 0 else 0) if ref_grams > 0 else 0
-            out[k, c + 1] = ref_grams if ref_grams > 0 else 0
+            out[k, c] = max(0, hyp_grams) if ref_grams > 0 else 0
+            out[k, c + 1] = max(0, ref_grams)
             out[k, c + 2] = matches[n - 1]
     if direct:
         for node in range(1, n_nodes):
@@ -262,10 +262,8 @@ def _corpus_statistics(chars, char_offsets, segment_offsets, char_order, word_or
     most_refs = 1
     for i in range(n_segments):
         size = char_offsets[segment_offsets[i + 1]] - char_offsets[segment_offsets[i]]
-        if size > longest:
-            longest = size
-        if segment_offsets[i + 1] - segment_offsets[i] - 1 > most_refs:
-            most_refs = segment_offsets[i + 1] - segment_offsets[i] - 1
+        longest = max(longest, size)
+        most_refs = max(most_refs, segment_offsets[i + 1] - segment_offsets[i] - 1)
     max_order = max(char_order, word_order)
     table = _table_size(longest * max_order + 1)
     keys = np.empty(table, dtype=np.int64)

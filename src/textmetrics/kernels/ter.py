@@ -57,9 +57,9 @@ def _beam(n, m):
 def _fill(hyp, ref, cost, ops, base, start, ratio, beam, with_ops, limit):
     """Rows start + 1 .. n of the banded table of ``hyp`` into ``cost`` (and ``ops`` if ``with_ops``).
 
-    Row ``start`` is read from ``base`` (which may be ``cost`` itself); ``with_ops`` is 0 or 1. Cells outside the band are never written,
-    so they keep the +infinity the tables were created with. Returns the final cost, or +infinity as soon as a row's
-    minimum exceeds ``limit``."""
+    Row ``start`` is read from ``base`` (which may be ``cost`` itself); ``with_ops`` is 0 or 1. Cells outside the
+    band are never written, so they keep the +infinity the tables were created with. Returns the final cost, or
+    +infinity as soon as a row's minimum exceeds ``limit``."""
     n = hyp.size
     m = ref.size
     for i in range(start + 1, n + 1):
@@ -98,8 +98,7 @@ def _fill(hyp, ref, cost, ops, base, start, ratio, beam, with_ops, limit):
             row[j] = best
             if with_ops != 0:
                 ops[i, j] = op
-            if best < row_min:
-                row_min = best
+            row_min = min(row_min, best)
         if row_min > limit:
             return _INFINITY
     return cost[n, m]
@@ -146,8 +145,8 @@ def _shift(words, start, length, target, out):
     """``out`` = ``words`` with the block [start, start + length) moved to ``target`` (reference ``shift``)."""
     n = words.size
     position = target if target <= start + length else target - length  # where the block goes in "rest"
-    if position > n - length:
-        position = n - length  # a target inside the block can point past the end of "rest": the block goes last
+    # a target inside the block can point past the end of "rest": the block then goes last
+    position = min(position, n - length)
     k = 0  # next index of ``out``
     rest = 0  # tokens of "rest" (``words`` without the block) written so far
     for p in range(n):
@@ -277,8 +276,7 @@ def _corpus_statistics(tokens, sentence_offsets, segment_offsets):
             else:
                 edits = _translation_edit_rate(hyp, ref)
             total += ref.size
-            if edits < best:
-                best = edits
+            best = min(best, edits)
         out[i, 0] = best
         out[i, 1] = total / n_refs
     return out

@@ -141,7 +141,7 @@ def _tokens(lines: list[str], flags: tuple[bool, bool, bool, bool], reference: b
     and whitespace collapsing are idempotent (``str.lower`` is, code point by code point, and the only contextual
     rule, final sigma, needs a capital sigma), so the fast path below tokenizes once.
     """
-    normalized, no_punct, asian_support, case_sensitive = flags
+    normalized, no_punct, _, case_sensitive = flags
     if not (normalized or no_punct):  # asian_support alone does nothing: lowercasing and whitespace only
         if case_sensitive:
             return [line.split() for line in lines]
