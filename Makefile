@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export HF_DATASETS_OFFLINE := 1
 
-.PHONY: install build demo test bench clean
+.PHONY: install build demo test bench bench-peers clean
 
 install: $(STAMP)
 
@@ -42,6 +42,11 @@ test: install build
 
 bench: install build
 	$(PY) -m pytest benchmarks -q --benchmark-only
+
+# textmetrics against the fastest peers (the bench extra), whole process and in process; see docs/benchmarks.md
+bench-peers: install build
+	$(PIP) install --quiet -e ".[bench]"
+	$(PY) benchmarks/peers.py --json benchmarks/peers-latest.json
 
 # every compiled artifact: the extension, Numba's JIT cache, build trees, and the runs/caches of the demo
 clean:

@@ -2,6 +2,8 @@
 
     python benchmarks/peers.py [--rounds 7] [--json results.json]      (or: make bench-peers)
 
+Every process runs single-threaded (``RAYON_NUM_THREADS=1`` etc.): the in-process targets are per core.
+
 Two tables:
 
 * **Whole process, one shot**: a fresh Python reads 1,500 DialogSum summary pairs from JSONL, scores
@@ -32,6 +34,8 @@ import tempfile
 import time
 
 REPO = pathlib.Path(__file__).resolve().parents[1]
+# one thread for every tool: rouge-score-rs and rouge-rust otherwise score in parallel (rayon) on every core
+SINGLE_THREAD = {"RAYON_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "NUMBA_NUM_THREADS": "1"}
 SHARED_TEST = REPO.parent / "shared" / "data" / "dialogsum" / "dialogsum.test.jsonl"
 SAMPLE = REPO / "data" / "dialogsum-summaries" / "summaries.jsonl"
 ROUGE4 = ["rouge1", "rouge2", "rougeL", "rougeLsum"]
@@ -264,6 +268,7 @@ def worker(workload: str, tool: str, data_file: str) -> dict:
 
 def _spawn(args: list[str], timeout: int = 900) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(SINGLE_THREAD)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO / "src"), env.get("PYTHONPATH")]))
     return subprocess.run([sys.executable, *args], capture_output=True, text=True, timeout=timeout, env=env)
 
