@@ -46,6 +46,13 @@ def battery() -> dict:
     out["nltk"] = tm.nltk_bleu([[x.split() for x in group] for group in refs], [c.split() for c in cands])
     pool = tm.NltkBleuPool([x.split() for group in refs for x in group], smoothing="method1")
     out["pool"] = pool.sentence_scores([c.split() for c in cands]) + [pool.corpus_score([c.split() for c in cands])]
+    out["chrf"] = [str(tm.chrf(refs, cands)), str(tm.chrf(refs, cands, word_order=2, lowercase=True))]
+    out["ter"] = [str(tm.ter(refs, cands)), str(tm.ter(refs, cands, normalized=True, no_punct=True))]
+    out["sentence_chrf_ter"] = [tm.sentence_chrf(refs[0], cands[0]).score, tm.sentence_ter(refs[1], cands[1]).score]
+    from textmetrics.kernels import chrf as chrf_kernels, ter as ter_kernels  # the reference twins' mirrors
+
+    out["kernel_twins"] = [chrf_kernels.f_score([3, 4, 5, 2, 3, 4], 2.0, False),
+                           list(ter_kernels.translation_edit_rate(cands[0].split(), refs[0][0].split()))]
     out["engine"] = tm.engine()["backend"]
     return out
 

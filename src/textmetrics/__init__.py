@@ -24,6 +24,8 @@ _LAZY = {
     **dict.fromkeys(["BleuScore", "BleuScorer", "bleu", "sentence_bleu", "bleu_statistics", "bleu_from_statistics"],
                     ".metrics.bleu"),
     **dict.fromkeys(["nltk_bleu", "nltk_sentence_bleu", "NltkBleuPool"], ".metrics.nltk_bleu"),
+    **dict.fromkeys(["ChrfScore", "chrf", "sentence_chrf", "chrf_statistics", "chrf_from_statistics"], ".metrics.chrf"),
+    **dict.fromkeys(["TerScore", "ter", "sentence_ter", "ter_statistics", "ter_from_statistics"], ".metrics.ter"),
     "bleu_tokenize": ".bleu_tokenizers",
 }
 

@@ -13,7 +13,7 @@ import hashlib
 import os
 
 # the files whose source the compiled extension is built from (their digest is frozen into it)
-KERNEL_MODULES = ("lcs", "rouge", "bleu", "bleu_ngrams", "bleu_tokenize", "tokenize", "porter")
+KERNEL_MODULES = ("lcs", "rouge", "bleu", "bleu_ngrams", "bleu_tokenize", "tokenize", "porter", "chrf", "ter")
 
 A = "i8[::1]"
 # export name -> (kernel module, function, return type, argument codes)
@@ -26,6 +26,10 @@ EXPORTS: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
     "group_sums": ("rouge", "group_sums", "f8[::1]", ("f8[::1]", A)),
     "tokenize_corpus": ("tokenize", "tokenize_corpus", "UniTuple(i8[::1], 6)", ("u1[::1]", A, "u1[::1]")),
     "stem_words": ("porter", "stem_words", "Tuple((u1[::1], i8[::1]))", ("u1[::1]", A, A)),
+    "chrf_statistics": ("chrf", "_corpus_statistics", "i8[:, ::1]", (A, A, A, "i8", "i8", "i8", "f8", "f8", "i8")),
+    "chrf_f_score": ("chrf", "_f_score", "f8", (A, "f8", "f8", "i8")),
+    "ter_statistics": ("ter", "_corpus_statistics", "f8[:, ::1]", (A, A, A)),
+    "ter_edits": ("ter", "_translation_edit_rate", "i8", (A, A)),
     "layout_error": ("rouge", "layout_error", "i8", (A, A, A, A, A, A, "i8", A, "i8", A, A)),
     "segment_statistics": ("bleu", "_corpus_statistics", "i8[:, ::1]", (A, A, A, "i8")),
     "table_offsets": ("bleu_ngrams", "_table_offsets", "i8[::1]", (A, A, "i8")),

@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from numba import njit
+from .engine import K, njit
 
 _EMPTY = -1
 _PAIRS = 1 << 18  # trie child keys below this use a direct table, larger ones the hash table
@@ -436,7 +436,7 @@ def packed_statistics(chars: np.ndarray, char_offsets: np.ndarray, segment_offse
         raise ValueError("segment_offsets must rise from 0 to the number of sentences, at least 2 sentences (a "
                          "hypothesis and a reference) per segment")
     factor, one_plus_factor = _factors(beta)
-    return _corpus_statistics(chars, char_offsets, segment_offsets, char_order, word_order, int(bool(whitespace)),
+    return K.chrf_statistics(chars, char_offsets, segment_offsets, char_order, word_order, int(bool(whitespace)),
                               factor, one_plus_factor, int(bool(eps_smoothing)))
 
 
@@ -482,4 +482,4 @@ def f_score(statistics, beta: float = 2, eps_smoothing: bool = False) -> float:
     if stats.size == 0 or stats.size % 3:
         raise ValueError(f"statistics must have 3 numbers per order, got {stats.size}")
     factor, one_plus_factor = _factors(beta)
-    return float(_f_score(stats, factor, one_plus_factor, int(bool(eps_smoothing))))
+    return float(K.chrf_f_score(stats, factor, one_plus_factor, int(bool(eps_smoothing))))

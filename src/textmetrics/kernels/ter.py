@@ -28,7 +28,7 @@ import math
 from collections.abc import Hashable, Sequence
 
 import numpy as np
-from numba import njit
+from .engine import K, njit
 
 from ..vocab import Vocabulary
 
@@ -298,7 +298,7 @@ def translation_edit_rate(hyp: Sequence[Hashable], ref: Sequence[Hashable]) -> t
     ref_ids = _int64("ref", vocabulary.encode(ref))
     if ref_ids.size == 0:
         return hyp_ids.size, 0
-    return int(_translation_edit_rate(hyp_ids, ref_ids)), ref_ids.size
+    return int(K.ter_edits(hyp_ids, ref_ids)), ref_ids.size
 
 
 def packed_statistics(tokens: np.ndarray, sentence_offsets: np.ndarray, segment_offsets: np.ndarray) -> np.ndarray:
@@ -323,7 +323,7 @@ def packed_statistics(tokens: np.ndarray, sentence_offsets: np.ndarray, segment_
             or np.any(np.diff(segment_offsets) < 2)):
         raise ValueError("segment_offsets must rise from 0 to the number of sentences, at least 2 sentences (a "
                          "hypothesis and a reference) per segment")
-    return _corpus_statistics(tokens, sentence_offsets, segment_offsets)
+    return K.ter_statistics(tokens, sentence_offsets, segment_offsets)
 
 
 def pack(hypotheses: Sequence[Sequence[Hashable]], references: Sequence[Sequence[Sequence[Hashable]]]):
