@@ -635,3 +635,14 @@ def test_registry_has_a_place_for_more_metrics():
     for name in cli.COMMANDS:
         args = parser.parse_args([name, "r.txt", "-c", "c.txt"])
         assert args.command == name and args.parser.prog == f"textmetrics {name}"
+
+
+@pytest.mark.parametrize("metric", ["rouge", "bleu"])
+def test_chunked_scoring_equals_one_call(capsys, monkeypatch, summaries, metric):
+    """Inputs longer than CHUNK are scored in several compiled calls: the same report as one call."""
+    _, (s1, s2, s3) = summaries
+    argv = [metric, s2, s3, "-c", s1, "-f", "json", "--per-segment", "--confidence", "20"]
+    code, whole, _ = run(capsys, *argv)
+    monkeypatch.setattr(cli, "CHUNK", 5)  # 32 segments: 7 calls, the last one short
+    code_chunked, chunked, _ = run(capsys, *argv)
+    assert code == code_chunked == 0 and json.loads(chunked) == json.loads(whole)
