@@ -37,6 +37,8 @@ EXPORTS: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
     "build_tables": ("bleu_ngrams", "_build", "Tuple((i8[::1], i4[::1]))", (A, A, A, "i8", A)),
     "candidate_statistics": ("bleu_ngrams", "_candidate_statistics", "i8[:, ::1]",
                              (A, A, A, A, A, A, "i4[::1]", "i8")),
+    "offsets_rise": ("bleu_ngrams", "offsets_rise", "b1", (A, "i8")),
+    "ids_within": ("bleu_ngrams", "ids_within", "b1", (A, "i8", "i8")),
     "pool_statistics": ("bleu_ngrams", "_pool_statistics", "i8[:, ::1]", (A, A, A, A, "i4[::1]", "i8")),
     "reference_statistics": ("bleu_ngrams", "_corpus_statistics", "i8[:, ::1]", (A, A, A, A, A, "i8", A)),
     "encode_lines": ("bleu_tokenize", "_encode", "Tuple((i8[::1], i8[::1], i8[::1], i8[::1], u4[::1], i8, i8))", (

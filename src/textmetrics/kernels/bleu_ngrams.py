@@ -235,15 +235,34 @@ class ReferenceTables:
 
 
 def check_offsets(name: str, offsets: np.ndarray, size: int) -> None:
-    """``offsets`` (1-D, at least one entry) rise from 0 to ``size``."""
-    if offsets.ndim != 1 or offsets.size < 1 or offsets[0] != 0 or offsets[-1] != size \
-            or np.any(offsets[1:] < offsets[:-1]):
+    """``offsets`` (1-D, at least one entry) rise from 0 to ``size`` (checked in compiled code)."""
+    if not K.offsets_rise(offsets, size):
         raise ValueError(f"{name} must rise from 0 to {size}")
 
 
 def _check_ids(ids: np.ndarray, allow_unknown: bool) -> None:
-    if ids.size and (ids.min() < (-1 if allow_unknown else 0) or ids.max() >= 1 << 32):
+    if not K.ids_within(ids, -1 if allow_unknown else 0, (1 << 32) - 1):
         raise ValueError("token ids must lie in 0 .. 2**32 - 1" + (" (or -1 for unknown)" if allow_unknown else ""))
+
+
+@njit(cache=True, nogil=True)
+def offsets_rise(offsets, size):
+    """``offsets`` has at least one entry and rises from 0 to ``size``."""
+    if offsets.size < 1 or offsets[0] != 0 or offsets[offsets.size - 1] != size:
+        return False
+    for k in range(1, offsets.size):
+        if offsets[k] < offsets[k - 1]:
+            return False
+    return True
+
+
+@njit(cache=True, nogil=True)
+def ids_within(ids, low, high):
+    """Every id lies in ``low .. high``."""
+    for t in ids:
+        if t < low or t > high:
+            return False
+    return True
 
 
 def _tables_for(ref_ids: np.ndarray, sentence_offsets: np.ndarray, segment_offsets: np.ndarray,

@@ -386,9 +386,9 @@ class TokenVocabulary:
     """Token -> id table filled by ``encode``; ids are 0, 1, 2, ... in order of first appearance."""
 
     def __init__(self) -> None:
-        self._slots = np.full(1024, _EMPTY, dtype=np.int64)
-        self._types = np.empty(1024, dtype=np.int64)  # start and length of each token in _store
-        self._store = np.empty(4096, dtype=np.uint32)
+        self._slots = np.full(64, _EMPTY, dtype=np.int64)  # grown (rehashed) by the kernel as needed
+        self._types = np.zeros(64, dtype=np.int64)  # start and length of each token in _store
+        self._store = np.zeros(256, dtype=np.uint32)
         self._n_types = 0
         self._store_size = 0
 
