@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from shared_data import shared_path
+
 from textmetrics import cli
 
 REPO = Path(__file__).resolve().parents[1]
@@ -41,7 +41,7 @@ def textmetrics(*argv, stdin=None, env=None, cwd=None) -> subprocess.CompletedPr
     full_env = None if env is None else {**os.environ, **env}
     return subprocess.run([sys.executable, "-m", "textmetrics", *map(str, argv)], input=stdin,
                           stdin=subprocess.DEVNULL if stdin is None else None, capture_output=True,
-                          timeout=TIMEOUT, env=full_env, cwd=cwd)
+                          timeout=TIMEOUT, env=full_env, cwd=cwd, check=False)
 
 
 def report(done: subprocess.CompletedProcess) -> dict:
@@ -171,6 +171,7 @@ def test_sentence_separator_feeds_rougelsum(capsys, tmp_path):
     cand.write_text("Second sentence.<n>First Sentence.\n", encoding="utf-8")
     code, out, _ = run(capsys, "rouge", ref, "-c", cand, "--metrics", "rougeL,rougeLsum", "--sentence-sep", "<n>",
                        "--format", "json")
+    assert code == 0
     scores = json.loads(out)["systems"][0]["scores"]
     assert (scores["rougeL"]["fmeasure"], scores["rougeLsum"]["fmeasure"]) == (0.5, 1.0)
 
@@ -214,7 +215,7 @@ def test_closed_pipe_is_a_quiet_exit(summaries, unbuffered):
         shutil.copyfile(s1 if k % 2 else s2, systems[-1])
     argv = [sys.executable, "-m", "textmetrics", "rouge", str(s2), "-c", *map(str, systems), "--per-segment",
             "-f", "json"]
-    full = subprocess.run(argv, capture_output=True, timeout=TIMEOUT, env=env)
+    full = subprocess.run(argv, capture_output=True, timeout=TIMEOUT, env=env, check=False)
     assert full.returncode == 0 and len(full.stdout) > 4 * 65536
 
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
@@ -233,7 +234,8 @@ def test_closed_pipe_is_a_quiet_exit(summaries, unbuffered):
     if head is None:
         pytest.skip("no head(1) for the shell pipeline")
     with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) as producer:
-        consumer = subprocess.run([head, "-1"], stdin=producer.stdout, capture_output=True, timeout=TIMEOUT)
+        consumer = subprocess.run([head, "-1"], stdin=producer.stdout, capture_output=True, timeout=TIMEOUT,
+                                  check=False)
         producer.stdout.close()
         err = producer.stderr.read()
         code = producer.wait(timeout=TIMEOUT)
@@ -310,7 +312,7 @@ def test_stdin_errors(small, tmp_path):
     leader, follower = pty.openpty()
     try:
         done = subprocess.run([sys.executable, "-m", "textmetrics", "rouge", str(ref)], stdin=follower,
-                              capture_output=True, timeout=TIMEOUT)
+                              capture_output=True, timeout=TIMEOUT, check=False)
     finally:
         os.close(leader)
         os.close(follower)

@@ -27,8 +27,8 @@ import json
 import math
 import os
 import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Optional, Sequence
 
 import numpy as np
 
@@ -64,7 +64,7 @@ def _decode_lines(data: bytes, name: str) -> list[str]:
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
-    return [line[:-1] if line.endswith("\r") else line for line in lines]
+    return [line.removesuffix("\r") for line in lines]
 
 
 class Inputs:
@@ -116,7 +116,7 @@ class Inputs:
         return values
 
 
-def load(args, inputs: Optional[Inputs] = None) -> tuple[list[list[str]], dict[str, list[str]]]:
+def load(args, inputs: Inputs | None = None) -> tuple[list[list[str]], dict[str, list[str]]]:
     """(references per segment, {system name: candidates}) from the command line's files."""
     inputs = inputs or Inputs()
     if args.ref_field:
@@ -179,7 +179,7 @@ def _with_resampling(signature: str, args) -> str:
     return "|".join(fields)
 
 
-def _paired_info(args, systems) -> Optional[dict]:
+def _paired_info(args, systems) -> dict | None:
     if not args.paired:
         return None
     return {"test": "bootstrap resampling" if args.paired == "bs" else "approximate randomization",
@@ -200,7 +200,7 @@ def rouge_arguments(parser: argparse.ArgumentParser) -> None:
 
 def rouge_options(args) -> dict:
     """The keyword options of ``textmetrics.batch.rouge`` from the command line."""
-    return dict(stemmer=args.stemmer, multi_ref=args.multi_ref, tokenizer=args.tokenizer)
+    return {"stemmer": args.stemmer, "multi_ref": args.multi_ref, "tokenizer": args.tokenizer}
 
 
 def rouge_check(args) -> None:
@@ -283,8 +283,8 @@ def bleu_arguments(parser: argparse.ArgumentParser) -> None:
 
 def bleu_options(args) -> dict:
     """The keyword options of ``textmetrics.metrics.bleu.bleu`` from the command line."""
-    return dict(max_order=args.max_order, smooth=args.smooth, smooth_value=args.smooth_value,
-                tokenizer=args.tokenize, lowercase=args.lowercase, effective_order=args.effective_order)
+    return {"max_order": args.max_order, "smooth": args.smooth, "smooth_value": args.smooth_value,
+            "tokenizer": args.tokenize, "lowercase": args.lowercase, "effective_order": args.effective_order}
 
 
 def bleu_check(args) -> None:
@@ -299,8 +299,8 @@ def bleu_score(args, references, systems) -> dict:
     options = bleu_options(args)
     score_options = {k: options[k] for k in ("max_order", "smooth", "smooth_value", "effective_order")}
     nrefs = {len(r) for r in references}
-    signature_fields = dict(nrefs=nrefs.pop() if len(nrefs) == 1 else "var", tokenizer=args.tokenize,
-                            lowercase=args.lowercase)
+    signature_fields = {"nrefs": nrefs.pop() if len(nrefs) == 1 else "var", "tokenizer": args.tokenize,
+                        "lowercase": args.lowercase}
 
     def score_fn(sums):
         return bleu_from_statistics(sums, **score_options).score
@@ -372,7 +372,7 @@ class Command:
     score: Callable[[argparse.Namespace, list, dict], dict]
     rows: Callable[[dict, bool], tuple[list[str], list[list]]]
     percent: frozenset = frozenset()
-    text: Optional[Callable[[dict], list[str]]] = None
+    text: Callable[[dict], list[str]] | None = None
 
 
 COMMANDS: dict[str, Command] = {}
@@ -391,14 +391,14 @@ register(Command("bleu", "BLEU (sacrebleu-compatible)", bleu_arguments, bleu_che
 
 # ------------------------------------------------------------------------------------------------- output
 
-def _drop_unused(header, rows, keep: int, skip: Optional[str]):
+def _drop_unused(header, rows, keep: int, skip: str | None):
     """Drop the columns that are empty in every row (the first ``keep`` always stay) and the ``skip`` column."""
     used = [k for k, name in enumerate(header)
             if name != skip and (k < keep or any(row[k] is not None for row in rows))]
     return [header[k] for k in used], [[row[k] for k in used] for row in rows]
 
 
-def format_report(report: dict, fmt: str, *, per_segment: bool = False, width: Optional[int] = None) -> str:
+def format_report(report: dict, fmt: str, *, per_segment: bool = False, width: int | None = None) -> str:
     if fmt == "json":
         return json.dumps(report, indent=2, ensure_ascii=False)
     command = COMMANDS[report["metric"]]
@@ -418,13 +418,13 @@ def format_report(report: dict, fmt: str, *, per_segment: bool = False, width: O
         lines += [""] + command.text(report)
     paired = report.get("paired")
     if paired:
-        lines += ["", f"p_value: paired {paired['test']} test of each system against the baseline "
-                      f"{paired['baseline']} ({paired['n_samples']} samples, seed {paired['seed']})"]
+        lines += ["", (f"p_value: paired {paired['test']} test of each system against the baseline "
+                       f"{paired['baseline']} ({paired['n_samples']} samples, seed {paired['seed']})")]
     lines.append(f"\n{report['signature']}")
     return "\n".join(lines)
 
 
-def _cell(value, percent: bool, width: Optional[int]) -> str:
+def _cell(value, percent: bool, width: int | None) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
@@ -650,7 +650,7 @@ def _error(message: str) -> None:
         pass
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _main(argv)
     except BrokenPipeError:
@@ -661,7 +661,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return EXIT_INTERRUPTED
 
 
-def _main(argv: Optional[Sequence[str]]) -> int:
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     command = COMMANDS[args.command]
