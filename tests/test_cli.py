@@ -197,6 +197,11 @@ def test_signatures_come_from_the_metric_functions(small):
                              "--confidence", "50", "--seed", "7"))
     head, _, version = expected.rpartition("|")
     assert got["signature"] == f"{head}|bs:50|rs:7|{version}"
+    if getattr(result, "signature", None) is None:
+        assert got["signature"] == rouge_signature(["rouge1", "rougeL"], stemmer=True, n_bootstrap=50, seed=7)
+    got = report(textmetrics("bleu", ref, "-c", sys_a, "-f", "json", "--confidence", "50", "--seed", "7"))
+    head, _, version = bleu(refs, cands).signature.rpartition("|")
+    assert got["signature"] == f"{head}|bs:50|rs:7|{version}"
 
 
 # ------------------------------------------------------------------------------------------ closed pipe

@@ -210,12 +210,14 @@ def rouge_check(args) -> None:
 
 
 def rouge_signature(args, result) -> str:
-    signature = getattr(result, "signature", None)  # results that carry their signature
-    if not signature:
-        from .metrics.rouge import rouge_signature as signature_of
+    """The result's own signature when it carries one (plus the resampling), else the API's ``rouge_signature``
+    for the same options, which records the resampling itself."""
+    signature = getattr(result, "signature", None)
+    if signature:
+        return _with_resampling(signature, args)
+    from .metrics.rouge import rouge_signature as signature_of
 
-        signature = signature_of(args.metrics, **rouge_options(args))
-    return _with_resampling(signature, args)
+    return signature_of(args.metrics, **rouge_options(args), n_bootstrap=args.confidence, seed=args.seed)
 
 
 def rouge_score(args, references, systems) -> dict:
