@@ -6,8 +6,9 @@ while each of its tests runs, ``sys.modules`` maps
 
 * ``rouge_score``, ``rouge_score.rouge_scorer``, ``.scoring``, ``.tokenize``, ``.tokenizers`` to
   ``textmetrics.compat.rouge_score`` (and ``rouge_score.test_util`` to the vendored helper),
-* ``sacrebleu``, ``sacrebleu.metrics`` (``.bleu``, ``.base``, ``.helpers``), ``sacrebleu.compat``,
-  ``sacrebleu.significance`` to ``textmetrics.compat.sacrebleu``,
+* ``sacrebleu``, ``sacrebleu.metrics`` (``.bleu``, ``.chrf``, ``.ter``, ``.base``, ``.helpers``),
+  ``sacrebleu.compat``, ``sacrebleu.significance``, ``sacrebleu.tokenizers`` (``.tokenizer_base``,
+  ``.tokenizer_ter``) to ``textmetrics.compat.sacrebleu``,
 * ``nltk.translate.bleu_score`` to ``textmetrics.compat.nltk`` (and, for the doctests, ``nltk.translate.bleu`` to
   its ``sentence_bleu``),
 
@@ -37,7 +38,6 @@ import pytest
 HERE = Path(__file__).resolve().parent
 ROUGE_TESTDATA = HERE / "rouge_score" / "testdata"  # rouge-score's testdata/ (not in its sdist), if present
 
-_NO_COMPAT = "textmetrics.compat.sacrebleu does not provide {} yet: chrF and TER are not wired into it (only BLEU is)"
 _DOWNLOADS = ("sacrebleu's test-set API (DATASETS, download_test_set, get_source_file, ...) downloads WMT data over "
               "the network: out of scope of the compat layer")
 
@@ -48,14 +48,10 @@ FILE_SKIPS = {
                               "0.1.2 sdist does not ship",
     "sacrebleu/test/test_api.py": _DOWNLOADS,
     "sacrebleu/test/test_dataset.py": _DOWNLOADS,
-    "sacrebleu/test/test_tokenizer_ter.py": _NO_COMPAT.format("TER's TercomTokenizer"),
 }
 
 # single tests: (file, regular expression on the test's name) -> reason
-TEST_SKIPS = {
-    ("sacrebleu/test/test_chrf.py", r".*"): _NO_COMPAT.format("chrF"),
-    ("sacrebleu/test/test_ter.py", r".*"): _NO_COMPAT.format("TER"),
-}
+TEST_SKIPS: dict[tuple[str, str], str] = {}
 
 
 def _have_nltk_data(resource: str) -> bool:
@@ -117,8 +113,12 @@ def _redirections(peer: str) -> dict:
         from textmetrics.compat import sacrebleu as ours
 
         return {"sacrebleu": ours, "sacrebleu.metrics": ours.metrics, "sacrebleu.metrics.bleu": ours.metrics.bleu,
+                "sacrebleu.metrics.chrf": ours.metrics.chrf, "sacrebleu.metrics.ter": ours.metrics.ter,
                 "sacrebleu.metrics.base": ours.metrics.base, "sacrebleu.metrics.helpers": ours.metrics.helpers,
-                "sacrebleu.compat": ours.compat, "sacrebleu.significance": ours.significance}
+                "sacrebleu.compat": ours.compat, "sacrebleu.significance": ours.significance,
+                "sacrebleu.tokenizers": ours.tokenizers,
+                "sacrebleu.tokenizers.tokenizer_base": ours.tokenizers.tokenizer_base,
+                "sacrebleu.tokenizers.tokenizer_ter": ours.tokenizers.tokenizer_ter}
     if peer == "nltk":
         import nltk.translate  # the real package, imported before the redirection so that it binds its own names
         import nltk.translate.bleu_score  # noqa: F401

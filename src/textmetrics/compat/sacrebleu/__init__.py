@@ -32,21 +32,20 @@ sacrebleu fails an ``assert``, raises an error that is both ``ValueError`` and `
 modified. Not provided: chrF and TER (not wired in yet), the test-set downloads (``DATASETS``,
 ``download_test_set``, ``get_source_file`` ...), the MeCab/SentencePiece tokenizers.
 """
-from . import compat, metrics, significance  # noqa: F401
-from .compat import corpus_bleu, raw_corpus_bleu, sentence_bleu
-from .metrics import BLEU, BLEUScore
+from . import compat, metrics, significance, tokenizers  # noqa: F401
+from .compat import corpus_bleu, corpus_chrf, corpus_ter, raw_corpus_bleu, sentence_bleu, sentence_chrf, sentence_ter
+from .metrics import BLEU, CHRF, TER, BLEUScore, CHRFScore, TERScore
 from .metrics.base import VERSION
 from .metrics.base import Signature as Signature
 from .metrics.helpers import extract_char_ngrams, extract_word_ngrams
 
 __version__ = "2.6.0"  # the sacrebleu version reproduced
 
-__all__ = ["BLEU", "BLEUScore", "Signature", "VERSION", "__version__", "compat", "corpus_bleu", "extract_char_ngrams",
-           "extract_word_ngrams", "metrics", "raw_corpus_bleu", "sentence_bleu", "significance"]
+__all__ = ["BLEU", "BLEUScore", "CHRF", "CHRFScore", "Signature", "TER", "TERScore", "VERSION", "__version__", "compat",
+           "corpus_bleu", "corpus_chrf", "corpus_ter", "extract_char_ngrams", "extract_word_ngrams", "metrics",
+           "raw_corpus_bleu", "sentence_bleu", "sentence_chrf", "sentence_ter", "significance", "tokenizers"]
 
 _NOT_PROVIDED = {
-    **dict.fromkeys(["CHRF", "TER", "corpus_chrf", "sentence_chrf", "corpus_ter", "sentence_ter"],
-                    "chrF and TER are not wired into the sacrebleu compatibility layer yet (only BLEU is)"),
     **dict.fromkeys(["DATASETS", "download_test_set", "get_source_file", "get_reference_files",
                      "get_available_testsets", "get_available_testsets_for_langpair", "get_langpairs_for_testset",
                      "SACREBLEU_DIR", "smart_open", "dataset", "utils"],

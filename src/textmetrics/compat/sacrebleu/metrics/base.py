@@ -32,6 +32,61 @@ class CompatAssertionError(ValueError, AssertionError):
     """Bad input where sacrebleu fails an ``assert``: catch it as ``ValueError`` or ``AssertionError``."""
 
 
+# ------------------------------------------------------------------------------------- input checks
+
+def _check_bool(name: str, value) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be bool, got {type(value).__name__}")
+    return bool(value)
+
+
+def _check_hypotheses(hypotheses, single: str = "sentence_bleu") -> list[str]:
+    """The hypotheses as a list of str (``single`` names the sentence-level function for the message)."""
+    if isinstance(hypotheses, str):
+        raise TypeError(f"hypotheses must be a list of strings, got a str: for one hypothesis use {single} or "
+                        "[hypothesis]")
+    if not isinstance(hypotheses, Sequence):
+        raise TypeError(f"hypotheses must be a sequence of strings, got {type(hypotheses).__name__}")
+    if not hypotheses:
+        raise ValueError("hypotheses is empty: give at least one hypothesis")
+    for i, hypothesis in enumerate(hypotheses):
+        check_text(hypothesis, f"hypotheses[{i}]")
+    return list(hypotheses)
+
+
+def _check_streams(references) -> list[list[str]]:
+    """Reference streams -> per-segment lists of references (``None`` entries dropped)."""
+    if isinstance(references, str) or not isinstance(references, Sequence):
+        raise TypeError("references must be a list of reference streams, each a list of strings parallel to the "
+                        f"hypotheses (e.g. [refs] for one reference per segment), got {type(references).__name__}")
+    if not references:
+        raise ValueError("references is empty: give at least one reference stream")
+    for k, stream in enumerate(references):
+        if isinstance(stream, str):
+            raise TypeError(f"references[{k}] is a str, but references must be a list of streams, each a list with "
+                            "one reference per hypothesis: for a single reference per segment pass [refs]")
+        if not isinstance(stream, Sequence):
+            raise TypeError(f"references[{k}] must be a sequence of strings, got {type(stream).__name__}")
+        for i, line in enumerate(stream):
+            if line is not None:
+                check_text(line, f"references[{k}][{i}]")
+    lengths = {len(stream) for stream in references}
+    if len(lengths) > 1:
+        raise ValueError(f"reference streams differ in length ({sorted(lengths)}): each stream needs one entry "
+                         "(a string or None) per hypothesis")
+    segments = [[line for line in lines if line is not None] for lines in zip(*references)]
+    for i, refs in enumerate(segments):
+        if not refs:
+            raise ValueError(f"segment {i} has no reference: every stream is None there")
+    return segments
+
+
+def _num_refs(segments: list[list[str]]) -> int:
+    """sacrebleu's ``num_refs``: the number of references per segment, -1 when it varies (``nrefs:var``)."""
+    counts = {len(refs) for refs in segments}
+    return counts.pop() if len(counts) == 1 else -1
+
+
 class Score:
     """A score: ``name``, ``score``, bootstrap ``_mean``/``_ci`` (-1.0 until estimated), ``format()``."""
 
@@ -68,6 +123,16 @@ class Score:
                 record[key] = value
             return json.dumps(record, indent=1, ensure_ascii=False)
         return line
+
+    @property
+    def mean(self):
+        """Mean of the bootstrap scores (None without ``n_bootstrap > 1``); sacrebleu keeps it in ``_mean``."""
+        return self._mean if self._mean != -1.0 else None
+
+    @property
+    def ci(self):
+        """Half-width of the bootstrap's central 95 % (None without ``n_bootstrap > 1``); sacrebleu: ``_ci``."""
+        return self._ci if self._ci != -1.0 else None
 
     def estimate_ci(self, scores: list) -> None:
         """Store the mean and the half-width of the central 95 % of bootstrap ``Score``s (``_mean``, ``_ci``)."""

@@ -17,7 +17,8 @@ import numpy as np
 from .... import BleuScorer, bleu_tokenize
 from ....bleu_tokenizers import BLEU_TOKENIZERS
 from ....tokenizers import check_text
-from .base import CompatAssertionError, Metric, Score, Signature, sacrelogger
+from .base import (CompatAssertionError, Metric, Score, Signature, _check_bool, _check_hypotheses,  # noqa: F401
+                   _check_streams, sacrelogger)
 
 __all__ = ["BLEU", "BLEUScore", "BLEUSignature", "MAX_NGRAM_ORDER"]
 
@@ -91,27 +92,11 @@ class BLEUScore(Score):
         return (f"{self.prec_str} (BP = {self.bp:.3f} ratio = {self.ratio:.3f} hyp_len = {self.sys_len:d} "
                 f"ref_len = {self.ref_len:d})")
 
-    @property
-    def mean(self) -> Optional[float]:
-        """Mean of the bootstrap scores (None without ``n_bootstrap > 1``)."""
-        return self._mean if self._mean != -1.0 else None
-
-    @property
-    def ci(self) -> Optional[float]:
-        """Half-width of the bootstrap's central 95 % (None without ``n_bootstrap > 1``)."""
-        return self._ci if self._ci != -1.0 else None
-
 
 def _copy(values):
     """A copy of the same kind (so the caller's lists or arrays are never modified, and NumPy rows keep their
     dtype, with its rounding, as sacrebleu's in-place updates do)."""
     return values.copy() if isinstance(values, np.ndarray) else list(values)
-
-
-def _check_bool(name: str, value) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be bool, got {type(value).__name__}")
-    return bool(value)
 
 
 def _check_max_order(max_order) -> int:
@@ -130,46 +115,6 @@ def _check_smooth_value(smooth_method: str, smooth_value):
     if not smooth_value >= 0:
         raise ValueError(f"smooth_value must be >= 0, got {smooth_value!r}")
     return smooth_value
-
-
-def _check_hypotheses(hypotheses) -> list[str]:
-    if isinstance(hypotheses, str):
-        raise TypeError("hypotheses must be a list of strings, got a str: for one hypothesis use sentence_bleu or "
-                        "[hypothesis]")
-    if not isinstance(hypotheses, Sequence):
-        raise TypeError(f"hypotheses must be a sequence of strings, got {type(hypotheses).__name__}")
-    if not hypotheses:
-        raise ValueError("hypotheses is empty: give at least one hypothesis")
-    for i, hypothesis in enumerate(hypotheses):
-        check_text(hypothesis, f"hypotheses[{i}]")
-    return list(hypotheses)
-
-
-def _check_streams(references) -> list[list[str]]:
-    """Reference streams -> per-segment lists of references (``None`` entries dropped)."""
-    if isinstance(references, str) or not isinstance(references, Sequence):
-        raise TypeError("references must be a list of reference streams, each a list of strings parallel to the "
-                        f"hypotheses (e.g. [refs] for one reference per segment), got {type(references).__name__}")
-    if not references:
-        raise ValueError("references is empty: give at least one reference stream")
-    for k, stream in enumerate(references):
-        if isinstance(stream, str):
-            raise TypeError(f"references[{k}] is a str, but references must be a list of streams, each a list with "
-                            "one reference per hypothesis: for a single reference per segment pass [refs]")
-        if not isinstance(stream, Sequence):
-            raise TypeError(f"references[{k}] must be a sequence of strings, got {type(stream).__name__}")
-        for i, line in enumerate(stream):
-            if line is not None:
-                check_text(line, f"references[{k}][{i}]")
-    lengths = {len(stream) for stream in references}
-    if len(lengths) > 1:
-        raise ValueError(f"reference streams differ in length ({sorted(lengths)}): each stream needs one entry "
-                         "(a string or None) per hypothesis")
-    segments = [[line for line in lines if line is not None] for lines in zip(*references)]
-    for i, refs in enumerate(segments):
-        if not refs:
-            raise ValueError(f"segment {i} has no reference: every stream is None there")
-    return segments
 
 
 class BLEU(Metric):
