@@ -70,14 +70,14 @@ def test_no_repeat_ngram_stops_the_random_models_loops(pipeline):
                                  eos_token_id=tok.eos_token_id, pad_token_id=tok.pad_token_id)
         return out[:, batch["input_ids"].shape[1]:].tolist()
 
-    loose = generated(PredictConfig(max_new_tokens=24))
+    loose = generated(PredictConfig(max_new_tokens=64))
     assert any(len(set(token_ngrams(r, 3))) < len(token_ngrams(r, 3)) for r in loose), "no loop to stop"
-    for row in generated(PredictConfig(max_new_tokens=24, no_repeat_ngram_size=3)):
+    for row in generated(PredictConfig(max_new_tokens=64, no_repeat_ngram_size=3)):
         grams = token_ngrams(row, 3)
         assert len(set(grams)) == len(grams)
     # the same guard through finetune's own generate()
-    guarded = generate(model, tok, texts, PredictConfig(max_new_tokens=24, no_repeat_ngram_size=3, stop_on_repeat=0))
-    loose_out = generate(model, tok, texts, PredictConfig(max_new_tokens=24, stop_on_repeat=0))
+    guarded = generate(model, tok, texts, PredictConfig(max_new_tokens=64, no_repeat_ngram_size=3, stop_on_repeat=0))
+    loose_out = generate(model, tok, texts, PredictConfig(max_new_tokens=64, stop_on_repeat=0))
     assert [o["text"] for o in guarded] != [o["text"] for o in loose_out]
 
 
@@ -188,9 +188,9 @@ def test_stop_on_repeat_ends_the_random_models_loops(pipeline):
     batch = tok(texts, return_tensors="pt", padding=True)
     tok.padding_side = side
     with torch.no_grad():
-        plain = model.generate(**batch, max_new_tokens=24, do_sample=False, eos_token_id=tok.eos_token_id,
+        plain = model.generate(**batch, max_new_tokens=64, do_sample=False, eos_token_id=tok.eos_token_id,
                                pad_token_id=tok.pad_token_id)[:, batch["input_ids"].shape[1]:].tolist()
-    stopped = generate(model, tok, texts, PredictConfig(max_new_tokens=24, stop_on_repeat=3))
+    stopped = generate(model, tok, texts, PredictConfig(max_new_tokens=64, stop_on_repeat=3))
     looped = 0
     for row, out in zip(plain, stopped):
         # the first index at which some 3-token run occurs a second time, scanned independently here
