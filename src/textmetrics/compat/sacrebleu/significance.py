@@ -15,9 +15,12 @@ baseline. Same procedure, same random draws and the same numbers as sacrebleu un
   interval from the same generator.
 
 Any metric with sacrebleu's protocol (``metrics.base.Metric``: ``_extract_corpus_statistics``,
-``_aggregate_and_compute``, ``_compute_score_from_stats``, ``get_signature``) can be tested. With integer
-statistics (BLEU) the shuffled sums of the randomization test are computed exactly by one matrix product per block
-of trials instead of sacrebleu's four integer products (same integers, much faster).
+``_aggregate_and_compute``, ``_compute_score_from_stats``, ``get_signature``) can be tested: ``BLEU``, ``CHRF``,
+``TER``. With integer statistics (BLEU, chrF) the shuffled sums of the randomization test are computed exactly by
+one matrix product per block of trials instead of sacrebleu's four integer products (same integers, much faster);
+TER's float statistics (a mean reference length per segment) go through sacrebleu's own products, so the sums are
+the same floats as sacrebleu's on the same NumPy/BLAS. Bootstrap scores of chrF and TER are ``np.float32`` (float32
+sums scored in float32), so are their means and intervals, as in sacrebleu.
 
 Difference: ``n_jobs`` is accepted and ignored, the systems are tested one after the other in this process (each
 test is deterministic, so the results are those of any ``n_jobs``).
@@ -49,7 +52,8 @@ class Result:
         self.ci = ci
 
     def __repr__(self) -> str:
-        return ",".join(f"{key}={value}" for key, value in self.__dict__.items())
+        # str(), not format(): an np.float32 (chrF/TER bootstrap means) prints as NumPy prints it, as in sacrebleu
+        return ",".join(f"{key}={value!s}" for key, value in self.__dict__.items())
 
 
 def estimate_ci(scores: np.ndarray) -> tuple[float, float]:

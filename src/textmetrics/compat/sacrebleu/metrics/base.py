@@ -139,10 +139,23 @@ class Score:
         values = sorted(s.score for s in scores)
         tail = len(values) // 40
         self._ci = 0.5 * (values[len(values) - tail - 1] - values[tail])
-        self._mean = statistics.mean(values)
+        self._mean = _exact_mean(values)
 
     def __repr__(self) -> str:
         return self.format()
+
+
+def _exact_mean(values: list):
+    """``statistics.mean`` (the correctly rounded mean, in the values' type), as sacrebleu; where sacrebleu raises
+    ``TypeError`` because Python floats and NumPy floats are mixed (a chrF/TER bootstrap in which some resamples
+    score a constant 0.0 or 100.0 and the others np.float32), the mean of them all, in the NumPy type."""
+    try:
+        return statistics.mean(values)
+    except TypeError:
+        kinds = {type(v) for v in values if isinstance(v, np.floating)}
+        if len(kinds) != 1 or not all(isinstance(v, (int, float, np.floating)) for v in values):
+            raise
+        return kinds.pop()(statistics.mean([float(v) for v in values]))
 
 
 class Signature:

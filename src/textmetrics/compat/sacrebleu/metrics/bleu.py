@@ -16,9 +16,16 @@ import numpy as np
 
 from .... import BleuScorer, bleu_tokenize
 from ....bleu_tokenizers import BLEU_TOKENIZERS
-from ....tokenizers import check_text
-from .base import (CompatAssertionError, Metric, Score, Signature, _check_bool, _check_hypotheses,  # noqa: F401
-                   _check_streams, sacrelogger)
+from .base import (  # noqa: F401
+    CompatAssertionError,
+    Metric,
+    Score,
+    Signature,
+    _check_bool,
+    _check_hypotheses,
+    _check_streams,
+    sacrelogger,
+)
 
 __all__ = ["BLEU", "BLEUScore", "BLEUSignature", "MAX_NGRAM_ORDER"]
 

@@ -17,7 +17,15 @@ from typing import Optional
 import numpy as np
 
 from ....metrics.chrf import chrf_from_statistics, chrf_statistics
-from .base import Metric, Score, Signature, _check_bool, _check_hypotheses, _check_streams, _num_refs
+from .base import (
+    Metric,
+    Score,
+    Signature,
+    _check_bool,
+    _check_hypotheses,
+    _check_streams,
+    _num_refs,
+)
 
 __all__ = ["CHRF", "CHRFScore", "CHRFSignature"]
 

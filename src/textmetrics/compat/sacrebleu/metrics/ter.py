@@ -15,7 +15,15 @@ import numpy as np
 
 from ....metrics.ter import ter_from_statistics, ter_statistics
 from ..tokenizers.tokenizer_ter import TercomTokenizer
-from .base import Metric, Score, Signature, _check_bool, _check_hypotheses, _check_streams, _num_refs
+from .base import (
+    Metric,
+    Score,
+    Signature,
+    _check_bool,
+    _check_hypotheses,
+    _check_streams,
+    _num_refs,
+)
 
 __all__ = ["TER", "TERScore", "TERSignature"]
 
