@@ -930,3 +930,25 @@ def test_chrf_ter_quirks_as_sacrebleu():
 def test_chrf_ter_clear_errors(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+@pytest.mark.parametrize("cls", ["BLEU", "CHRF", "TER"])
+def test_empty_references_use_the_cache(cls):
+    """sacrebleu's statistics test ``if references:``, so ``PairedTest(..., references=[])`` uses the metrics'
+    caches; its ``corpus_score(hyps, [])`` fails an ``IndexError`` in its argument check, ours uses the cache."""
+    import sacrebleu.significance  # noqa: F401
+
+    import textmetrics.compat.sacrebleu.significance  # noqa: F401
+
+    refs = [["the cat is on the mat", "a dog", "x y"], ["there is a cat on the mat", None, "y x"]]
+    hyps = ["the cat sat on the mat", "a dog barked", "x"]
+    mine, theirs = getattr(ours, cls)(references=refs), getattr(real, cls)(references=refs)
+    assert mine.corpus_score(hyps, []).score == mine.corpus_score(hyps).score == theirs.corpus_score(hyps, None).score
+    with pytest.raises(IndexError):
+        theirs.corpus_score(hyps, [])
+    named = [("a", hyps), ("b", ["the cat", "a dog", "y x"])]
+    results = [repr(module.significance.PairedTest(named, {"m": metric}, [], test_type="bs", n_samples=20)()[1])
+               for module, metric in ((ours, mine), (real, theirs))]
+    assert results[0] == results[1]
+    with pytest.raises(ValueError, match="empty"):  # no cache: sacrebleu's RuntimeError would not say why
+        getattr(ours, cls)().corpus_score(hyps, [])

@@ -40,7 +40,8 @@ modified. chrF: ``char_order``/``word_order`` must be ints >= 0, not both 0 (sac
 Options that sacrebleu takes as truthy values must be bools here (``TypeError``). A chrF/TER bootstrap in which
 some resamples score a constant (0.0, or TER's 100.0 over empty references) and the others np.float32 has the mean
 of all of them, where sacrebleu's ``statistics.mean`` raises ``TypeError`` on the mix. ``corpus_score``'s
-``references`` defaults to None (the cache). Not provided: the test-set downloads (``DATASETS``,
+``references`` defaults to None (the cache), and empty references (``[]``) use the cache too where there is one
+(sacrebleu's statistics do, its ``corpus_score`` fails an ``IndexError``). Not provided: the test-set downloads (``DATASETS``,
 ``download_test_set``, ``get_source_file`` ...), the MeCab/SentencePiece tokenizers, sacrebleu's BLEU tokenizer
 modules (``tokenizers.tokenizer_13a`` ...; ``BLEU(...).tokenizer`` is there) and ``metrics.lib_ter``.
 """

@@ -230,6 +230,16 @@ class Metric(metaclass=ABCMeta):
         """The score of a list (or 2-D array) of segment statistics."""
         return self._compute_score_from_stats(sum_of_lists(stats))
 
+    def _references_or_cache(self, references):
+        """``_cache_references(references)`` (which also sets ``num_refs``), or the cache where sacrebleu uses it:
+        ``references`` None, or empty (sacrebleu tests ``if references:``) while a cache exists."""
+        empty = isinstance(references, Sequence) and not isinstance(references, str) and len(references) == 0
+        if references is not None and not (empty and self._ref_cache is not None):
+            return self._cache_references(references)
+        if self._ref_cache is None:
+            raise RuntimeError("No references provided and the cache is empty.")
+        return self._ref_cache
+
     def _check_sentence_score_args(self, hyp, refs) -> None:
         prefix = type(self).__name__
         check_text(hyp, f"{prefix}: hypothesis")

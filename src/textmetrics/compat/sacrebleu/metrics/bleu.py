@@ -246,12 +246,7 @@ class BLEU(Metric):
     def _extract_corpus_statistics(self, hypotheses, references) -> list[list[int]]:
         """Per-segment ``[hyp_len, ref_len, matches_1..N, totals_1..N]`` (Python ints), as sacrebleu's."""
         hypotheses = _check_hypotheses(hypotheses)
-        if references is not None:
-            scorer = self._cache_references(references)
-        elif self._ref_cache is not None:
-            scorer = self._ref_cache
-        else:
-            raise RuntimeError("No references provided and the cache is empty.")
+        scorer = self._references_or_cache(references)
         if len(hypotheses) != len(scorer):
             raise ValueError(f"{len(hypotheses)} hypotheses but the reference streams have {len(scorer)} "
                              "segments: they must be parallel")

@@ -197,12 +197,7 @@ class CHRF(Metric):
     def _extract_corpus_statistics(self, hypotheses, references) -> list[list[int]]:
         """Per-segment ``[hyp_1, ref_1, match_1, ...]`` (Python ints), as sacrebleu's."""
         hypotheses = _check_hypotheses(hypotheses, "sentence_chrf")
-        if references is not None:
-            segments = self._cache_references(references)
-        elif self._ref_cache is not None:
-            segments = self._ref_cache
-        else:
-            raise RuntimeError("No references provided and the cache is empty.")
+        segments = self._references_or_cache(references)
         if len(hypotheses) != len(segments):
             raise ValueError(f"{len(hypotheses)} hypotheses but the reference streams have {len(segments)} "
                              "segments: they must be parallel")
