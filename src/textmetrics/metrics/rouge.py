@@ -246,25 +246,48 @@ def rouge_su(ref: References, cand: str, *, max_skip: Optional[int] = 4, **opts)
 
 
 def lcs_length(a: Sequence[Hashable], b: Sequence[Hashable], *, backend: str = "numba") -> int:
-    """Length of the longest common subsequence of two sequences of hashable tokens (or two int arrays)."""
-    check_choice("backend", backend, BACKENDS)
+    """Length of the longest common subsequence of two sequences of hashable tokens (or two int arrays).
+
+    Both backends are exact; ``"numba"`` (default) runs the compiled bit-parallel kernel: int64 arrays go to it as
+    they are, any other sequences are interned to int64 ids first (one dict pass at C speed).
+    """
+    if backend == "numba":
+        if type(a) is _ndarray and type(b) is _ndarray and a.dtype == _INT64 and b.dtype == _INT64 \
+                and a.ndim == 1 and b.ndim == 1 and a.flags.c_contiguous and b.flags.c_contiguous:
+            return _lcs_kernel()(a, b)  # the export's exact signature: nothing to coerce
+    elif backend != "python":
+        check_choice("backend", backend, BACKENDS)
     for name, seq in (("a", a), ("b", b)):
         if seq is None or not hasattr(seq, "__len__"):
             raise TypeError(f"lcs_length: {name} must be a sequence of hashable tokens, got {type(seq).__name__}")
     if backend == "python":
         return reference.lcs_length(list(a), list(b))
-    import numpy as np
+    if isinstance(a, _ndarray) and isinstance(b, _ndarray) and a.dtype.kind in "iub" and b.dtype.kind in "iub" \
+            and a.ndim == b.ndim == 1:
+        from ..kernels.engine import K
 
-    from ..kernels.engine import K
-
-    arrays = [x for x in (a, b) if isinstance(x, np.ndarray) and x.ndim == 1 and x.dtype.kind in "iu"
-              and x.dtype.itemsize <= 8 and not (x.dtype.kind == "u" and x.dtype.itemsize == 8)]
-    if len(arrays) == 2:  # integer arrays: the ids themselves
-        return int(K.lcs_length(a, b))
+        return int(K.lcs_length(a, b))  # checked: coerced to int64 when no value changes
     vocab: dict = {}
     counter = itertools.count()
-    ids = [np.fromiter(map(vocab.setdefault, x, counter), dtype=np.int64, count=len(x)) for x in (a, b)]
-    return int(K.lcs_length(ids[0], ids[1]))
+    first = _fromiter(map(vocab.setdefault, a, counter), _INT64, len(a))
+    second = _fromiter(map(vocab.setdefault, b, counter), _INT64, len(b))
+    return _lcs_kernel()(first, second)
+
+
+def _lcs_kernel():
+    """The LCS export itself (``kernels.engine.raw``): only for arguments already of its signature."""
+    global _LCS
+    if _LCS is None:
+        from ..kernels.engine import raw
+
+        _LCS = raw("lcs_length")
+    return _LCS
+
+
+_LCS = None
+import numpy as _np  # noqa: E402  (numpy is imported by every compiled path anyway)
+
+_ndarray, _INT64, _fromiter = _np.ndarray, _np.dtype(_np.int64), _np.fromiter
 
 
 def rouge_signature(metrics: Sequence[str], *, tokenizer: TokenizerSpec = "default", stemmer: bool = False,
