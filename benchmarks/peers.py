@@ -202,15 +202,32 @@ def _nltk_pool(tool, data):
 
 
 def _lcs(tool, pairs):
-    if tool == "RapidFuzz":
+    if tool.startswith("RapidFuzz"):
         from rapidfuzz.distance import LCSseq
 
         return [LCSseq.similarity(a, b) for a, b in pairs]
-    if tool == "textmetrics":
+    if tool.startswith("textmetrics"):
         import textmetrics as tm
 
         return [tm.lcs_length(a, b) for a, b in pairs]
     raise KeyError(tool)
+
+
+def _lcs_prepare(tool, pairs):
+    """Outside the timed region: token lists as int ids (lists for RapidFuzz, int64 arrays for textmetrics)."""
+    if not tool.endswith(("(int ids)", "(int64 arrays)")):
+        return pairs
+    import numpy as np
+
+    vocab: dict = {}
+    pairs = [([vocab.setdefault(t, len(vocab)) for t in a], [vocab.setdefault(t, len(vocab)) for t in b])
+             for a, b in pairs]
+    if tool.endswith("(int64 arrays)"):
+        pairs = [(np.array(a, dtype=np.int64), np.array(b, dtype=np.int64)) for a, b in pairs]
+    return pairs
+
+
+_lcs.prepare = _lcs_prepare
 
 
 OTHER_WORKLOADS = {  # name -> (data key, function, tools (oracle first))
@@ -224,7 +241,8 @@ OTHER_WORKLOADS = {  # name -> (data key, function, tools (oracle first))
     "NLTK sentence BLEU (method1), 500 segments": ("bleu", _nltk_sentence, ["nltk", "textmetrics"]),
     "NLTK BLEU against a fixed pool of 500 references, 500 hypotheses": ("bleu", _nltk_pool,
                                                                          ["nltk", "textmetrics", "fast-bleu"]),
-    **{f"LCS, {n} tokens, 200 pairs": (("lcs", n), _lcs, ["RapidFuzz", "textmetrics"]) for n in (20, 60, 200, 1000)},
+    **{f"LCS, {n} tokens, 200 pairs": (("lcs", n), _lcs, ["RapidFuzz", "textmetrics", "RapidFuzz (int ids)",
+                                                          "textmetrics (int64 arrays)"]) for n in (20, 60, 200, 1000)},
 }
 
 
@@ -239,6 +257,7 @@ def worker(workload: str, tool: str, data_file: str) -> dict:
     else:
         key, fn, _ = OTHER_WORKLOADS[workload]
         chunk = data[key[0]][str(key[1])] if isinstance(key, tuple) else data[key]
+        chunk = getattr(fn, "prepare", lambda _, c: c)(tool, chunk)
         run = lambda: fn(tool, chunk)  # noqa: E731
     # imports outside the timed region
     for module in {"textmetrics": ["textmetrics"], "rouge-score": ["rouge_score.rouge_scorer"],
@@ -288,7 +307,35 @@ def compare(oracle, output) -> str:
 # ------------------------------------------------------------------------------------------------ main
 
 def one_shot(pairs: list, rounds: int, tmp: pathlib.Path) -> list[dict]:
-    data = tmp / "pairs.jsonl"
+    rows = _one_shot(pairs, rounds, tmp, "")
+    # the same two scripts at 10 and 10x the pairs: fixed cost and cost per pair, hence the break-even size
+    for n, tag in ((10, " [10 pairs]"), (10 * len(pairs), f" [{10 * len(pairs):,} pairs]")):
+        chunk = (pairs * 10)[:n]
+        rows += _one_shot(chunk, rounds, tmp, tag, only=("textmetrics (API)", "rouge-score-rs"))
+    return rows
+
+
+def break_even(rows: list[dict], n_pairs: int) -> str:
+    """Corpus size above which textmetrics' whole process is faster than rouge-score-rs's (linear fit)."""
+    t = {r["tool"]: r["median_s"] for r in rows}
+    big = 10 * n_pairs
+    try:
+        ours = [(10, t["textmetrics (API) [10 pairs]"]), (big, t[f"textmetrics (API) [{big:,} pairs]"])]
+        theirs = [(10, t["rouge-score-rs [10 pairs]"]), (big, t[f"rouge-score-rs [{big:,} pairs]"])]
+    except KeyError:
+        return "not measured"
+    slope = lambda p: (p[1][1] - p[0][1]) / (p[1][0] - p[0][0])  # noqa: E731
+    a_ours, a_theirs = ours[0][1] - slope(ours) * 10, theirs[0][1] - slope(theirs) * 10
+    if slope(ours) >= slope(theirs):
+        return (f"none: per pair textmetrics {slope(ours) * 1e6:.2f} us vs rouge-score-rs {slope(theirs) * 1e6:.2f} us, "
+                f"fixed {a_ours * 1e3:.0f} ms vs {a_theirs * 1e3:.0f} ms")
+    n = (a_ours - a_theirs) / (slope(theirs) - slope(ours))
+    return (f"{max(n, 0):,.0f} pairs (fixed cost {a_ours * 1e3:.0f} ms vs {a_theirs * 1e3:.0f} ms; per pair "
+            f"{slope(ours) * 1e6:.2f} us vs {slope(theirs) * 1e6:.2f} us)")
+
+
+def _one_shot(pairs: list, rounds: int, tmp: pathlib.Path, tag: str, only=None) -> list[dict]:
+    data = tmp / f"pairs{len(pairs)}.jsonl"
     data.write_text("".join(json.dumps({"reference": r, "prediction": c}) + "\n" for r, c in pairs))
     read = f"import json; rows = [json.loads(l) for l in open({str(data)!r})]; R = [x['reference'] for x in rows]; " \
            "C = [x['prediction'] for x in rows]; "
@@ -310,6 +357,9 @@ def one_shot(pairs: list, rounds: int, tmp: pathlib.Path) -> list[dict]:
                                                 " print(sum(f.rougeL_fmeasure) / len(C))"]
     rows = []
     for name, args in scripts.items():
+        if only is not None and name not in only:
+            continue
+        name += tag
         times = []
         for _ in range(rounds):
             start = time.perf_counter()
@@ -343,6 +393,8 @@ def main(argv=None) -> int:
         print("\n| whole process, one shot (1,500 summary pairs, ROUGE-1/2/L/Lsum) | median wall |\n| --- | --- |")
         for row in results["one_shot"]:
             print(f"| {row['tool']} | {row['median_s']:.3f} s{'' if row['ok'] else ' (failed: ' + row['error'] + ')'} |")
+        results["break_even"] = break_even(results["one_shot"], len(data["summaries"]))
+        print(f"\nbreak-even against rouge-score-rs: {results['break_even']}")
         data_file = tmp / "data.json"
         data_file.write_text(json.dumps(data))
         results["in_process"] = {}

@@ -37,7 +37,8 @@ def battery() -> dict:
     out["rouge/long"] = tm.rouge([long_ref], [long_cand], ROUGE[:6]).to_dict()
     out["single"] = [list(f(refs[0], cands[0])) for f in (tm.rouge_l, tm.rouge_lsum, tm.rouge_w, tm.rouge_su)]
     out["lcs"] = [tm.lcs_length(cands[0].split(), refs[0][0].split()),
-                  tm.lcs_length(np.arange(300) % 7, np.arange(200) % 5)]
+                  tm.lcs_length(np.arange(300) % 7, np.arange(200) % 5),
+                  tm.lcs_length(np.arange(300, dtype=np.int32) % 7, np.arange(200, dtype=np.int16) % 5)]
     out["bleu"] = str(tm.bleu(refs, cands))
     out["bleu/char"] = str(tm.bleu(refs, cands, tokenizer="char", lowercase=True))
     out["sentence_bleu"] = [tm.sentence_bleu(r, c).score for r, c in zip(refs, cands)]
