@@ -1,8 +1,10 @@
-"""Command line: ``textmetrics rouge`` and ``textmetrics bleu`` (also ``python -m textmetrics``).
+"""Command line: ``textmetrics rouge``, ``bleu``, ``chrf`` and ``ter`` (also ``python -m textmetrics``).
 
     textmetrics rouge REF [REF ...] [-c CAND [CAND ...]] [-m rouge1,rouge2,rougeL,rougeLsum,rougeSU4]
                       [--stemmer] [--multi-ref best|average|best_recall] [--per-segment] [-f table|json|csv]
     textmetrics bleu  REF [REF ...] [-c CAND [CAND ...]] [--tokenize 13a] [--smooth exp] [--lowercase] ...
+    textmetrics chrf  REF [REF ...] [-c CAND [CAND ...]] [-cc 6] [-cw 0|2] [--chrf-beta 2] [--chrf-lowercase] ...
+    textmetrics ter   REF [REF ...] [-c CAND [CAND ...]] [--ter-normalized] [--ter-case-sensitive] ...
 
 Inputs are line-aligned text files (one segment per line; several REF files = several references per segment), or
 JSONL with ``--ref-field``/``--cand-field`` (a list field holds several references; without ``-c`` the candidates
@@ -14,8 +16,8 @@ Exit status: 0 success, 1 input error (the message names the file and line), 2 u
 options, numbers out of range), 130 interrupted, 141 (128 + SIGPIPE) when stdout is closed early (``| head``): no
 traceback in either case.
 
-Adding a metric (``textmetrics chrf``, ``textmetrics ter``): write its option adder, option check, scorer and row
-builder and ``register(Command(...))`` it; reading, validation of the inputs, the statistics options, the output
+Adding a metric (as ``chrf`` and ``ter`` are): write its option adder, option check, scorer and row builder and
+``register(Command(...))`` it; reading, validation of the inputs, the statistics options, the output
 formats and the exit codes are shared.
 """
 from __future__ import annotations
@@ -354,6 +356,166 @@ def bleu_text(report: dict) -> list[str]:
     return [f"{s['system']}: {s['text']}" for s in report["systems"]]
 
 
+# ------------------------------------------------------------------------------------------------- chrF
+
+def _beta(text: str):
+    """``--chrf-beta``: an int stays an int (``chrF2``, as sacrebleu names it), else a finite float >= 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        return _finite_float(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number >= 0, got {text}")
+    return value
+
+
+def chrf_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--chrf-char-order", "-cc", type=_int_in(0, MAX_BLEU_ORDER), default=6,
+                        help=f"character n-gram orders (0..{MAX_BLEU_ORDER}, default 6)")
+    parser.add_argument("--chrf-word-order", "-cw", type=_int_in(0, MAX_BLEU_ORDER), default=0,
+                        help="word n-gram orders (default 0; 2 is chrF++)")
+    parser.add_argument("--chrf-beta", type=_beta, default=2, help="recall weight (default 2)")
+    parser.add_argument("--chrf-whitespace", action="store_true", help="keep whitespace in the character n-grams")
+    parser.add_argument("--chrf-lowercase", action="store_true", help="case-insensitive chrF")
+    parser.add_argument("--chrf-eps-smoothing", action="store_true",
+                        help="chrF++.py's epsilon smoothing instead of the effective order")
+
+
+def chrf_options(args) -> dict:
+    """The keyword options of ``textmetrics.metrics.chrf.chrf`` from the command line."""
+    return {"char_order": args.chrf_char_order, "word_order": args.chrf_word_order, "beta": args.chrf_beta,
+            "lowercase": args.chrf_lowercase, "whitespace": args.chrf_whitespace,
+            "eps_smoothing": args.chrf_eps_smoothing}
+
+
+def chrf_check(args) -> None:
+    from .metrics.chrf import chrf
+
+    chrf([["a"]], ["a"], **chrf_options(args))
+
+
+def _nrefs(references) -> int | str:
+    nrefs = {len(r) for r in references}
+    return nrefs.pop() if len(nrefs) == 1 else "var"
+
+
+def _statistics_report(args, metric: str, systems: dict, stats_of, score_of, entry_of) -> dict:
+    """The shared part of chrF and TER: per-system statistics (in chunks), the corpus score from their sums,
+    bootstrap intervals and paired tests over the same statistics, per-segment scores from each row."""
+    stats = {}
+    for name, candidates in systems.items():
+        parts = [stats_of(a, b, candidates) for a, b in chunks(len(candidates), f"{metric} {name}", args.quiet)]
+        stats[name] = np.concatenate(parts)
+
+    def score_fn(sums):
+        return score_of(sums, False).score
+
+    baseline_name = next(iter(stats))
+    report = {"metric": metric, "systems": []}
+    signature = ""
+    for name, s in stats.items():
+        result = score_of(s, True)
+        signature = result.signature
+        entry = {"system": name, "segments": len(s), **entry_of(result), "text": str(result)}
+        if args.confidence:
+            ci = significance.bootstrap_ci(s, score_fn, n_samples=args.confidence, seed=args.seed)
+            entry.update(mean=ci.mean, ci=ci.ci, low=ci.low, high=ci.high)
+        if args.paired and name != baseline_name:
+            entry["p_value"] = _paired(args, stats[baseline_name], s, score_fn).p_value
+        if args.per_segment:  # a segment's score is the score of its row (sacrebleu's sentence_score)
+            rows = [entry_of(score_of(row, False)) for row in s]
+            entry["segment_scores"] = {key: [r[key] for r in rows] for key in (rows[0] if rows else {})}
+        report["systems"].append(entry)
+    report["signature"] = _with_resampling(signature, args)
+    return report
+
+
+def chrf_score(args, references, systems) -> dict:
+    from .metrics.chrf import chrf_from_statistics, chrf_statistics
+
+    options = chrf_options(args)
+    score_options = {k: options[k] for k in ("char_order", "word_order", "beta", "eps_smoothing")}
+    signature_fields = {"nrefs": _nrefs(references), "lowercase": args.chrf_lowercase,
+                        "whitespace": args.chrf_whitespace}
+
+    def stats_of(a, b, candidates):
+        return chrf_statistics(references[a:b], candidates[a:b], **options)
+
+    def score_of(stats, signed):
+        return chrf_from_statistics(stats, **score_options, **(signature_fields if signed else {}))
+
+    return _statistics_report(args, "chrf", systems, stats_of, score_of,
+                              lambda result: {"name": result.name, "score": result.score})
+
+
+def chrf_rows(report: dict, per_segment: bool) -> tuple[list[str], list[list]]:
+    header = ["system", "segment", "name", "chrf", "ci", "p_value"]
+    rows = []
+    for s in report["systems"]:
+        rows.append([s["system"], "corpus", s["name"], s["score"], s.get("ci"), s.get("p_value")])
+        if per_segment:
+            seg = s["segment_scores"]
+            rows += [[s["system"], i + 1, seg["name"][i], seg["score"][i], None, None]
+                     for i in range(s["segments"])]
+    return _drop_unused(header, rows, keep=4 if per_segment else 3, skip="segment" if not per_segment else None)
+
+
+# -------------------------------------------------------------------------------------------------- TER
+
+def ter_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--ter-normalized", action="store_true", help="Tercom normalization and tokenization")
+    parser.add_argument("--ter-no-punct", action="store_true", help="delete punctuation")
+    parser.add_argument("--ter-asian-support", action="store_true", help="CJK splitting and punctuation")
+    parser.add_argument("--ter-case-sensitive", action="store_true", help="do not lowercase")
+
+
+def ter_options(args) -> dict:
+    """The keyword options of ``textmetrics.metrics.ter.ter`` from the command line."""
+    return {"normalized": args.ter_normalized, "no_punct": args.ter_no_punct,
+            "asian_support": args.ter_asian_support, "case_sensitive": args.ter_case_sensitive}
+
+
+def ter_check(args) -> None:
+    from .metrics.ter import ter
+
+    ter([["a"]], ["a"], **ter_options(args))
+
+
+def ter_score(args, references, systems) -> dict:
+    from .metrics.ter import ter_from_statistics, ter_statistics
+
+    options = ter_options(args)
+    signature_fields = {"nrefs": _nrefs(references), **options}
+
+    def stats_of(a, b, candidates):
+        return ter_statistics(references[a:b], candidates[a:b], **options)
+
+    def score_of(stats, signed):
+        return ter_from_statistics(stats, **(signature_fields if signed else {}))
+
+    return _statistics_report(args, "ter", systems, stats_of, score_of,
+                              lambda result: {"score": result.score, "num_edits": result.num_edits,
+                                              "ref_length": result.ref_length})
+
+
+def ter_rows(report: dict, per_segment: bool) -> tuple[list[str], list[list]]:
+    header = ["system", "segment", "ter", "num_edits", "ref_length", "ci", "p_value"]
+    rows = []
+    for s in report["systems"]:
+        rows.append([s["system"], "corpus", s["score"], s["num_edits"], s["ref_length"], s.get("ci"),
+                     s.get("p_value")])
+        if per_segment:
+            seg = s["segment_scores"]
+            rows += [[s["system"], i + 1, seg["score"][i], seg["num_edits"][i], seg["ref_length"][i], None, None]
+                     for i in range(s["segments"])]
+    return _drop_unused(header, rows, keep=5 if per_segment else 4, skip="segment" if not per_segment else None)
+
+
+def statistics_text(report: dict) -> list[str]:
+    """sacrebleu's one-line summaries: ``SYSTEM: chrF2 = 67.17``, ``SYSTEM: TER = 16.67``."""
+    return [f"{s['system']}: {s['text']}" for s in report["systems"]]
+
+
 # --------------------------------------------------------------------------------------------- commands
 
 @dataclass(frozen=True)
@@ -389,6 +551,10 @@ register(Command("rouge", "ROUGE scores (rouge-score compatible)", rouge_argumen
                  rouge_rows, percent=frozenset({"precision", "recall", "fmeasure", "ci"})))
 register(Command("bleu", "BLEU (sacrebleu-compatible)", bleu_arguments, bleu_check, bleu_score, bleu_rows,
                  text=bleu_text))
+register(Command("chrf", "chrF and chrF++ (sacrebleu-compatible)", chrf_arguments, chrf_check, chrf_score,
+                 chrf_rows, text=statistics_text))
+register(Command("ter", "TER (sacrebleu-compatible)", ter_arguments, ter_check, ter_score, ter_rows,
+                 text=statistics_text))
 
 
 # ------------------------------------------------------------------------------------------------- output
@@ -544,7 +710,7 @@ def common_arguments() -> argparse.ArgumentParser:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="textmetrics", description="Exact, fast ROUGE and BLEU.")
+    parser = argparse.ArgumentParser(prog="textmetrics", description="Exact, fast ROUGE, BLEU, chrF and TER.")
     parser.add_argument("--version", "-V", action="version", version=f"textmetrics {__version__}")
     subcommands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     common = common_arguments()
