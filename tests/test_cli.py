@@ -637,14 +637,14 @@ def test_module_entry_point(tmp_path):
 
 def test_registry_has_a_place_for_more_metrics():
     """chrf/ter subcommands register a Command; the parser and the output formats pick it up."""
-    assert {"rouge", "bleu"} <= set(cli.COMMANDS)
+    assert {"rouge", "bleu", "chrf", "ter"} <= set(cli.COMMANDS)
     parser = cli.build_parser()
     for name in cli.COMMANDS:
         args = parser.parse_args([name, "r.txt", "-c", "c.txt"])
         assert args.command == name and args.parser.prog == f"textmetrics {name}"
 
 
-@pytest.mark.parametrize("metric", ["rouge", "bleu"])
+@pytest.mark.parametrize("metric", ["rouge", "bleu", "chrf", "ter"])
 def test_chunked_scoring_equals_one_call(capsys, monkeypatch, summaries, metric):
     """Inputs longer than CHUNK are scored in several compiled calls: the same report as one call."""
     _, (s1, s2, s3) = summaries
@@ -653,3 +653,177 @@ def test_chunked_scoring_equals_one_call(capsys, monkeypatch, summaries, metric)
     monkeypatch.setattr(cli, "CHUNK", 5)  # 32 segments: 7 calls, the last one short
     code_chunked, chunked, _ = run(capsys, *argv)
     assert code == code_chunked == 0 and json.loads(chunked) == json.loads(whole)
+
+
+# ------------------------------------------------------------------------------------------ chrF and TER
+
+def _lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").split("\n")[:-1]
+
+
+CHRF_OPTIONS = [
+    ([], {}),
+    (["-cw", "2"], {"word_order": 2}),
+    (["--chrf-char-order", "4", "--chrf-word-order", "1", "--chrf-beta", "3"],
+     {"char_order": 4, "word_order": 1, "beta": 3}),
+    (["--chrf-lowercase", "--chrf-whitespace", "--chrf-eps-smoothing"],
+     {"lowercase": True, "whitespace": True, "eps_smoothing": True}),
+    (["-cc", "0", "-cw", "2", "--chrf-beta", "1.5"], {"char_order": 0, "word_order": 2, "beta": 1.5}),
+]
+
+TER_OPTIONS = [
+    ([], {}),
+    (["--ter-normalized"], {"normalized": True}),
+    (["--ter-no-punct", "--ter-case-sensitive"], {"no_punct": True, "case_sensitive": True}),
+    (["--ter-normalized", "--ter-asian-support", "--ter-no-punct"],
+     {"normalized": True, "asian_support": True, "no_punct": True}),
+]
+
+
+def _sacrebleu_metric(metric: str, options: dict):
+    sacrebleu = pytest.importorskip("sacrebleu")
+    return sacrebleu.CHRF(**options) if metric == "chrf" else sacrebleu.TER(**options)
+
+
+def _matches_sacrebleu(capsys, metric, flags, options, refs, hyps):
+    code, out, err = run(capsys, metric, *refs, "-c", *hyps, *flags, "-f", "json", "--per-segment")
+    assert code == 0, err
+    got = json.loads(out)
+    streams = [_lines(p) for p in refs]
+    scorer = _sacrebleu_metric(metric, options)
+    signature = None
+    for entry, hyp in zip(got["systems"], hyps):
+        hyp_lines = _lines(hyp)
+        expected = scorer.corpus_score(hyp_lines, streams)
+        assert entry["score"] == expected.score, (flags, hyp)
+        assert entry["text"] == f"{expected.name} = {expected.score:.2f}"
+        if metric == "ter":
+            assert (entry["num_edits"], entry["ref_length"]) == (expected.num_edits, expected.ref_length)
+        else:
+            assert entry["name"] == expected.name
+        sentences = [scorer.sentence_score(h, list(r)).score for h, r in zip(hyp_lines, zip(*streams))]
+        assert entry["segment_scores"]["score"] == sentences, (flags, hyp)
+        signature = str(scorer.get_signature())
+    # sacrebleu's fields and values, with this package's version at the end
+    assert got["signature"].rsplit("|version:", 1)[0] == signature.rsplit("|version:", 1)[0]
+
+
+@pytest.mark.parametrize("flags, options", CHRF_OPTIONS)
+def test_chrf_matches_sacrebleu(capsys, summaries, flags, options):
+    _, (s1, s2, s3) = summaries
+    _matches_sacrebleu(capsys, "chrf", flags, options, [s2, s3], [s1, s3])
+
+
+@pytest.mark.parametrize("flags, options", TER_OPTIONS)
+def test_ter_matches_sacrebleu(capsys, summaries, flags, options):
+    _, (s1, s2, s3) = summaries
+    _matches_sacrebleu(capsys, "ter", flags, options, [s2, s3], [s1, s3])
+
+
+@pytest.mark.parametrize("metric, flags, options", [("chrf", ["-cw", "2"], {"word_order": 2}), ("ter", [], {})])
+def test_chrf_ter_match_sacrebleu_on_wmt21(capsys, metric, flags, options):
+    base = shared_path("data", "wmt21")
+    refs = [base / "references" / f"newstest2021.en-de.ref.{k}.de" for k in "AC"]
+    hyps = [base / "system-outputs" / "newstest2021.en-de.hyp.UEdin.de"]
+    if metric == "ter":  # sacrebleu's TER is slow: the first 300 segments
+        lines = {p: _lines(p)[:300] for p in refs + hyps}
+        tmp = Path(os.environ.get("PYTEST_TMP", "/tmp")) / f"wmt21-ter-{os.getpid()}"
+        tmp.mkdir(exist_ok=True)
+        refs = [write_lines(tmp / p.name, lines[p]) for p in refs]
+        hyps = [write_lines(tmp / p.name, lines[p]) for p in hyps]
+    _matches_sacrebleu(capsys, metric, flags, options, refs, hyps)
+
+
+@pytest.mark.parametrize("metric", ["chrf", "ter"])
+def test_chrf_ter_table_prints_sacrebleus_numbers(summaries, metric):
+    """The table's one-line summary is sacrebleu's own printed line (``sacrebleu -m chrf|ter``)."""
+    pytest.importorskip("sacrebleu")
+    _, (s1, s2, _) = summaries
+    done = textmetrics(metric, s2, "-c", s1)
+    assert done.returncode == 0, done.stderr.decode()
+    ours = done.stdout.decode().splitlines()
+    command = [sys.executable, "-m", "sacrebleu", str(s2), "-i", str(s1), "-m", metric, "-f", "text", "-w", "2"]
+    theirs = subprocess.run(command, capture_output=True, text=True, timeout=TIMEOUT, check=True).stdout.split()
+    # sacrebleu -f text: "chrF2|nrefs:1|...|version:2.6.0 = 46.98" (or "TER|... = 80.12")
+    name, value = theirs[0].split("|")[0], theirs[-1]
+    assert f"{s1}: {name} = {value}" in ours
+
+
+@pytest.mark.parametrize("metric, options", [("chrf", {}), ("ter", {})])
+def test_chrf_ter_confidence_near_sacrebleu(capsys, summaries, metric, options):
+    """The same resamples as sacrebleu's (same seed); sacrebleu scores them in float32, this CLI in float64, so the
+    mean and half-width agree to float32 precision."""
+    _, (s1, s2, s3) = summaries
+    code, out, _ = run(capsys, metric, s2, s3, "-c", s1, "-f", "json", "--confidence", 200)
+    assert code == 0
+    got = json.loads(out)
+    entry = got["systems"][0]
+    expected = _sacrebleu_metric(metric, options).corpus_score(_lines(s1), [_lines(s2), _lines(s3)],
+                                                               n_bootstrap=200)
+    assert entry["score"] == expected.score
+    assert entry["mean"] == pytest.approx(float(expected._mean), abs=1e-3)
+    assert entry["ci"] == pytest.approx(float(expected._ci), abs=1e-3)
+    assert entry["low"] <= entry["score"] <= entry["high"]
+    assert "|bs:200|rs:12345|version:" in got["signature"]
+
+
+@pytest.mark.parametrize("metric, test, n", [("chrf", "bs", 200), ("chrf", "ar", 300), ("ter", "bs", 200),
+                                             ("ter", "ar", 300)])
+def test_chrf_ter_paired_tests_match_sacrebleu(capsys, summaries, metric, test, n):
+    from sacrebleu.significance import PairedTest
+
+    _, (s1, s2, s3) = summaries
+    code, out, _ = run(capsys, metric, s3, "-c", s1, s2, "-f", "json", f"--paired-{test}", "--paired-samples", n)
+    assert code == 0
+    got = json.loads(out)
+    scorer = _sacrebleu_metric(metric, {})
+    systems = [(str(s1), _lines(s1)), (str(s2), _lines(s2))]
+    _, results = PairedTest(systems, {scorer.__class__.__name__: scorer}, [_lines(s3)], test_type=test,
+                            n_samples=n)()
+    expected = next(v for k, v in results.items() if k != "System")[1]
+    assert got["systems"][1]["score"] == expected.score
+    assert got["systems"][1]["p_value"] == expected.p_value
+    assert "p_value" not in got["systems"][0]
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv"])
+def test_chrf_ter_rows(small, fmt):
+    from textmetrics import sentence_chrf, sentence_ter
+
+    ref, sys_a, _ = small
+    refs, cands = _lines(ref), _lines(sys_a)
+    for metric, fn in (("chrf", sentence_chrf), ("ter", sentence_ter)):
+        done = textmetrics(metric, ref, "-c", sys_a, "--per-segment", "-f", fmt)
+        assert done.returncode == 0, done.stderr.decode()
+        text = done.stdout.decode()
+        expected = [fn([r], c).score for r, c in zip(refs, cands)]
+        if fmt == "csv":
+            rows = list(csv.DictReader(io.StringIO(text)))
+            assert [r["segment"] for r in rows] == ["corpus", "1", "2", "3"]
+            assert [float(r[metric]) for r in rows[1:]] == expected
+        else:
+            lines = text.splitlines()
+            column = lines[0].split().index(metric)
+            assert [line.split()[column] for line in lines[3:6]] == [f"{e:.4f}" for e in expected]
+
+
+@pytest.mark.parametrize("argv, fragment", [
+    (["chrf", "-cc", "0"], "both 0"),
+    (["chrf", "-cw", "-1"], "--chrf-word-order"),
+    (["chrf", "--chrf-beta", "nan"], "--chrf-beta"),
+    (["chrf", "--chrf-beta", "-2"], "--chrf-beta"),
+    (["ter", "--ter-bogus"], "unrecognized"),
+])
+def test_chrf_ter_usage_errors(small, argv, fragment):
+    ref, sys_a, _ = small
+    usage_error(textmetrics(argv[0], ref, "-c", sys_a, *argv[1:]), fragment)
+
+
+def test_chrf_ter_help_lists_sacrebleus_names():
+    for metric, flags in (("chrf", ("--chrf-char-order", "-cc", "--chrf-word-order", "-cw", "--chrf-beta",
+                                    "--chrf-whitespace", "--chrf-lowercase", "--chrf-eps-smoothing")),
+                          ("ter", ("--ter-normalized", "--ter-no-punct", "--ter-asian-support",
+                                   "--ter-case-sensitive"))):
+        text = textmetrics(metric, "--help").stdout.decode()
+        for flag in flags:
+            assert flag in text, flag
