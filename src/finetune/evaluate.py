@@ -1,4 +1,5 @@
-"""Scores of prediction files with textmetrics (ROUGE-1/2/L/Lsum/SU4 and BLEU) and the before/after report."""
+"""Scores of prediction files with textmetrics (ROUGE-1/2/L/Lsum/SU4, BLEU, chrF2 and TER) and the before/after
+report."""
 from __future__ import annotations
 
 import json
@@ -9,6 +10,7 @@ from pathlib import Path
 from .config import FinetuneError
 
 METRICS = ("rouge1", "rouge2", "rougeL", "rougeLsum", "rougeSU4")
+CORPUS_METRICS = ("bleu", "chrf", "ter")  # corpus scores: {"score", "signature"}; TER: lower is better
 LABELS = {"base": "base model", "finetuned": "fine-tuned (LoRA)"}
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
@@ -19,8 +21,9 @@ def sentence_lines(text: str) -> str:
 
 
 def score_rows(rows: list[dict]) -> dict:
-    """Mean ROUGE precision/recall/F (x100, each prediction against its best reference) and corpus BLEU."""
-    from textmetrics import bleu, rouge_l, rouge_lsum, rouge_n, rouge_su
+    """Mean ROUGE precision/recall/F (x100, each prediction against its best reference) and corpus BLEU, chrF2
+    and TER against all references (sacrebleu 2.6.0's defaults)."""
+    from textmetrics import bleu, chrf, rouge_l, rouge_lsum, rouge_n, rouge_su, ter
 
     if not rows:
         raise ValueError("no predictions to score")
@@ -38,8 +41,12 @@ def score_rows(rows: list[dict]) -> dict:
             field: 100 * sum(getattr(s, field) for s in scores) / len(scores)
             for field in ("precision", "recall", "fmeasure")
         }
-    corpus = bleu([row["references"] for row in rows], [row["prediction"] for row in rows])
+    references, predictions = [row["references"] for row in rows], [row["prediction"] for row in rows]
+    corpus = bleu(references, predictions)
     result["bleu"] = {"score": corpus.score, "signature": corpus.signature}
+    for name, function in (("chrf", chrf), ("ter", ter)):
+        corpus = function(references, predictions)
+        result[name] = {"score": corpus.score, "signature": corpus.signature}
     result["mean_words"] = sum(len(row["prediction"].split()) for row in rows) / len(rows)
     result["empty"] = sum(1 for row in rows if not row["prediction"].strip())
     # rows that ran into predict.max_new_tokens without EOS or a stop string (usually a loop)
@@ -114,21 +121,27 @@ def build_report(prediction_files: dict[str, Path], expected_ids: list[str] | No
     if "base" in scores and "finetuned" in scores:
         base, tuned = scores["base"], scores["finetuned"]
         report["gain"] = {m: tuned[m]["fmeasure"] - base[m]["fmeasure"] for m in METRICS}
-        report["gain"]["bleu"] = tuned["bleu"]["score"] - base["bleu"]["score"]
+        for metric in CORPUS_METRICS:  # TER: a negative gain is an improvement
+            if metric in tuned and metric in base:
+                report["gain"][metric] = tuned[metric]["score"] - base[metric]["score"]
     return report
 
 
 def table(report: dict) -> str:
-    """A Markdown table: one row per model, F-measures (x100) and BLEU."""
-    header = ["model", "rows", "ROUGE-1", "ROUGE-2", "ROUGE-L", "ROUGE-Lsum", "ROUGE-SU4", "BLEU", "words", "capped"]
+    """A Markdown table: one row per model, F-measures (x100), BLEU, chrF2 and TER (a report written before chrF
+    and TER were scored shows them empty)."""
+    header = ["model", "rows", "ROUGE-1", "ROUGE-2", "ROUGE-L", "ROUGE-Lsum", "ROUGE-SU4", "BLEU", "chrF2", "TER",
+              "words", "capped"]
     lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
     for tag, s in report["scores"].items():
         cells = [LABELS.get(tag, tag), str(s["rows"])] + [f"{s[m]['fmeasure']:.2f}" for m in METRICS]
-        cells += [f"{s['bleu']['score']:.2f}", f"{s['mean_words']:.1f}", str(s.get("capped", ""))]
+        cells += [f"{s[m]['score']:.2f}" if m in s else "" for m in CORPUS_METRICS]
+        cells += [f"{s['mean_words']:.1f}", str(s.get("capped", ""))]
         lines.append("| " + " | ".join(cells) + " |")
     if "gain" in report:
         g = report["gain"]
-        cells = ["gain", ""] + [f"{g[m]:+.2f}" for m in METRICS] + [f"{g['bleu']:+.2f}", "", ""]
+        cells = ["gain", ""] + [f"{g[m]:+.2f}" for m in METRICS]
+        cells += [f"{g[m]:+.2f}" if m in g else "" for m in CORPUS_METRICS] + ["", ""]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -145,8 +158,11 @@ def write_report(report: dict, out_dir: str | Path, examples: int = 3) -> tuple[
         "Scores x100. ROUGE: mean F-measure over test rows, each prediction against its best reference "
         "(textmetrics, rouge-score semantics, no stemming; Lsum over one sentence per line; SU4 = skip "
         "bigrams with up to 4 words between plus unigrams). BLEU: corpus BLEU against all references "
-        f"(`{first['bleu']['signature']}`). words: mean prediction length. capped: predictions that ran into "
-        "predict.max_new_tokens without stopping.",
+        f"(`{first['bleu']['signature']}`). chrF2 and TER: corpus chrF (beta 2, character 6-grams) and TER "
+        "(lower is better, so a negative gain is an improvement) against all references, sacrebleu's defaults"
+        + "".join(f" (`{first[m]['signature']}`)" for m in ("chrf", "ter") if m in first)
+        + ". words: mean prediction length. capped: predictions that ran into predict.max_new_tokens without "
+        "stopping.",
         "",
         table(report),
         "",
