@@ -64,6 +64,12 @@ def test_weighted_lcs(ref, cand, weight):
     assert engine_stats(K.KIND_W, ref, cand, float_param=weight) == tuple(R.rouge_w_stats(ref, cand, weight))
 
 
+def test_weighted_lcs_float_order():
+    # (s + f(k + 1)) - f(k) rounds differently from s + (f(k + 1) - f(k)): here the tie at (4, 4) depends on it
+    ref, cand = [[0, 1, 0, 1]], [[0, 1, 1, 0]]
+    assert engine_stats(K.KIND_W, ref, cand, float_param=1.5) == tuple(R.rouge_w_stats(ref, cand, 1.5))
+
+
 @settings(max_examples=40, deadline=None)
 @given(ref=long_sentence_lists, cand=long_sentence_lists, weight=st.sampled_from([1.0, 1.2, 2.0]))
 def test_weighted_lcs_long_sentences(ref, cand, weight):

@@ -287,8 +287,10 @@ def _weighted_lcs_row(token, cand, width, weight, prev_score, prev_run, score, r
     for j in range(1, width):
         if token == cand[j - 1]:
             k = prev_run[j - 1]
-            gain = 1.0 if weight == 1.0 else float(k + 1) ** weight - float(k) ** weight  # equal for weight 1
-            score[j] = prev_score[j - 1] + gain
+            if weight == 1.0:  # (s + (k + 1)) - k == s + 1 exactly: integers below 2**53
+                score[j] = prev_score[j - 1] + 1.0
+            else:  # the reference's order: (s + f(k + 1)) - f(k), not s + (f(k + 1) - f(k))
+                score[j] = prev_score[j - 1] + float(k + 1) ** weight - float(k) ** weight
             run[j] = k + 1
         else:
             up = prev_score[j]
