@@ -37,7 +37,7 @@ REPO = pathlib.Path(__file__).resolve().parents[1]
 # one thread for every tool: rouge-score-rs and rouge-rust otherwise score in parallel (rayon) on every core
 SINGLE_THREAD = {"RAYON_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "NUMBA_NUM_THREADS": "1"}
 SHARED_TEST = REPO.parent / "shared" / "data" / "dialogsum" / "dialogsum.test.jsonl"
-SAMPLE = REPO / "data" / "dialogsum-summaries" / "summaries.jsonl"
+SAMPLE = REPO / "src" / "textmetrics" / "data" / "dialogsum-summaries" / "summaries.jsonl"
 ROUGE4 = ["rouge1", "rouge2", "rougeL", "rougeLsum"]
 
 

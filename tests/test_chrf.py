@@ -2,7 +2,7 @@
 
 Every expected score is computed by sacrebleu in the test itself (the literals quoted from
 ../shared/notes/chrf-ter-semantics.md are sacrebleu 2.6.0 outputs too, and are re-checked against sacrebleu here).
-Data: the in-repo DialogSum summaries (data/dialogsum-summaries), synthetic and hypothesis-generated text; the
+Data: the in-repo DialogSum summaries (src/textmetrics/data/dialogsum-summaries), synthetic and hypothesis-generated text; the
 WMT21 volume test runs when ../shared/data/wmt21 is present.
 """
 from __future__ import annotations
@@ -32,7 +32,7 @@ from textmetrics.metrics.chrf import (
 from textmetrics.reference import chrf as reference
 
 REPO = Path(__file__).resolve().parents[1]
-SUMMARIES = REPO / "data" / "dialogsum-summaries" / "summaries.jsonl"
+SUMMARIES = REPO / "src" / "textmetrics" / "data" / "dialogsum-summaries" / "summaries.jsonl"
 WMT21 = (REPO / ".." / "shared" / "data" / "wmt21").resolve()
 VERSION = f"version:textmetrics-{__version__}"
 

@@ -66,7 +66,7 @@ def tokens_of_text(paths):
 
 def test_in_repo_dialogsum_tokens():
     paths = sorted((REPO / "data" / "dialogsum-sample").glob("*.jsonl"))
-    paths.append(REPO / "data" / "dialogsum-summaries" / "summaries.jsonl")
+    paths.append(REPO / "src" / "textmetrics" / "data" / "dialogsum-summaries" / "summaries.jsonl")
     assert len(paths) >= 3 and all(p.exists() for p in paths)
     words = tokens_of_jsonl(paths)
     assert len(words) > 3000

@@ -3,7 +3,7 @@ API, errors.
 
 Every expected value is computed by sacrebleu in the test itself (the literals quoted from
 ../shared/notes/chrf-ter-semantics.md are sacrebleu 2.6.0 outputs too, and are re-checked against sacrebleu here).
-Data: the in-repo DialogSum sample (data/dialogsum-summaries, data/dialogsum-sample), synthetic and
+Data: the in-repo DialogSum sample (src/textmetrics/data/dialogsum-summaries, data/dialogsum-sample), synthetic and
 hypothesis-generated text; the WMT21 volume test runs when ../shared/data/wmt21 is present (a rotating window of
 segments per system; TEXTMETRICS_WMT21_FULL=1 scores every segment of every system, which takes sacrebleu about
 15 minutes).
@@ -36,7 +36,7 @@ from textmetrics.metrics.ter import (
 from textmetrics.reference import ter as reference
 
 REPO = Path(__file__).resolve().parents[1]
-SUMMARIES = REPO / "data" / "dialogsum-summaries" / "summaries.jsonl"
+SUMMARIES = REPO / "src" / "textmetrics" / "data" / "dialogsum-summaries" / "summaries.jsonl"
 DIALOGUES = REPO / "data" / "dialogsum-sample" / "test.jsonl"
 WMT21 = (REPO / ".." / "shared" / "data" / "wmt21").resolve()
 VERSION = f"version:textmetrics-{__version__}"
