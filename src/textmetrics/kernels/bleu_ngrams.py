@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from .engine import K, njit
+from .rouge import _ids_within, _rises
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _LOW_32 = np.uint64(0xFFFFFFFF)
@@ -248,21 +249,13 @@ def _check_ids(ids: np.ndarray, allow_unknown: bool) -> None:
 @njit(cache=True, nogil=True)
 def offsets_rise(offsets, size):
     """``offsets`` has at least one entry and rises from 0 to ``size``."""
-    if offsets.size < 1 or offsets[0] != 0 or offsets[offsets.size - 1] != size:
-        return False
-    for k in range(1, offsets.size):
-        if offsets[k] < offsets[k - 1]:
-            return False
-    return True
+    return _rises(offsets, 0, size)
 
 
 @njit(cache=True, nogil=True)
 def ids_within(ids, low, high):
     """Every id lies in ``low .. high``."""
-    for t in ids:
-        if t < low or t > high:
-            return False
-    return True
+    return _ids_within(ids, low, high + 1)
 
 
 def _tables_for(ref_ids: np.ndarray, sentence_offsets: np.ndarray, segment_offsets: np.ndarray,

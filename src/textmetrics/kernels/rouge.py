@@ -623,9 +623,10 @@ def _rises(offsets, start, stop):
 
 
 @njit(cache=True, nogil=True)
-def _ids_within(tokens, vocab_size):
+def _ids_within(tokens, low, stop):
+    """Every token lies in ``low .. stop - 1``."""
     for t in tokens:
-        if t < 0 or t >= vocab_size:
+        if t < low or t >= stop:
             return False
     return True
 
@@ -669,7 +670,7 @@ def layout_error(ids, tok_off, sids, stok_off, sent_off, text_sent, n_cands, ref
     for t in range(n_texts + 1):
         if sent_off[text_sent[t]] != stok_off[t]:
             return 8
-    if not (_ids_within(ids, vocab_size) and _ids_within(sids, vocab_size)):
+    if not (_ids_within(ids, 0, vocab_size) and _ids_within(sids, 0, vocab_size)):
         return 9
     for k in range(kinds.size):
         if kinds[k] < KIND_N or kinds[k] > KIND_S:
