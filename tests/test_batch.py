@@ -251,3 +251,15 @@ class TestBadInput:
         refs, cands = [["a b", "c"], "d e"], ["a", "e"]
         rouge(refs, cands, ("rouge1", "rougeLsum"), multi_ref="average")
         assert refs == [["a b", "c"], "d e"] and cands == ["a", "e"]
+
+
+def test_rouge_matrix_is_every_ordered_pair():
+    texts = ["the cat sat on the mat", "a cat sat", "the dog\nsat on a mat", ""]
+    for metric in ("rouge1", "rougeL", "rougeLsum"):
+        m = tm.rouge_matrix(texts, metric)
+        assert m.shape == (4, 4)
+        for i, ref in enumerate(texts):
+            for j, cand in enumerate(texts):
+                assert m[i, j] == SINGLE[metric](ref, cand, backend="python").fmeasure
+    with pytest.raises(TypeError, match="list of str"):
+        tm.rouge_matrix("one text")

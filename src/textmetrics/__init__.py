@@ -20,7 +20,7 @@ from .tokenizers import tokenize
 _LAZY = {
     **dict.fromkeys(["lcs_length", "rouge_n", "rouge_l", "rouge_lsum", "rouge_w", "rouge_s", "rouge_su"],
                     ".metrics.rouge"),
-    **dict.fromkeys(["rouge", "RougeResult", "ScoreArrays", "warmup"], ".batch"),
+    **dict.fromkeys(["rouge", "rouge_matrix", "RougeResult", "ScoreArrays", "warmup"], ".batch"),
     **dict.fromkeys(["BleuScore", "BleuScorer", "bleu", "sentence_bleu", "bleu_statistics", "bleu_from_statistics"],
                     ".metrics.bleu"),
     **dict.fromkeys(["nltk_bleu", "nltk_sentence_bleu", "NltkBleuPool"], ".metrics.nltk_bleu"),

@@ -424,6 +424,26 @@ def statistics(specs: Sequence[MetricSpec], cands: list[str], refs: list[str], r
 _KIND_CODES = {"n": 0, "l": 1, "lsum": 2, "w": 3, "s": 4}  # kernels.rouge.KIND_N ..
 
 
+def rouge_matrix(texts: Sequence[str], metric: str = "rougeL", *, stemmer: bool = False,
+                 tokenizer: TokenizerSpec = "default", alpha: float = 0.5) -> np.ndarray:
+    """F of every ordered pair: ``m[i, j]`` = ``metric`` with ``texts[i]`` as reference and ``texts[j]`` as
+    candidate (float64, shape ``(n, n)``), one corpus call on the same engine as ``rouge`` (e.g. MBR decoding: pick
+    the candidate with the highest mean F against the others).
+
+    Example:
+        >>> rouge_matrix(["a b c", "a c", "b c"])[0].round(3).tolist()
+        [1.0, 0.8, 0.8]
+    """
+    if isinstance(texts, str) or not hasattr(texts, "__len__"):
+        raise TypeError(f"texts must be a list of str, got {type(texts).__name__}")
+    texts = list(texts)
+    n = len(texts)
+    refs = [texts[i] for i in range(n) for _ in range(n)]
+    cands = texts * n
+    result = rouge(refs, cands, metric, stemmer=stemmer, tokenizer=tokenizer, alpha=alpha)
+    return result[metric].fmeasure.reshape(n, n)
+
+
 MAX_SKIP_BIGRAMS = 1 << 24  # per pair (reference + candidate): about 0.75 GB of scratch at 44 bytes each
 
 
