@@ -219,7 +219,7 @@ class Pipeline:
 
 def report_fingerprint(pipeline: Pipeline, files: dict[str, Path], sidecars: dict[str, dict]) -> dict:
     from . import fingerprint as fp
-    from .evaluate import METRICS
+    from .evaluate import CORPUS_METRICS, METRICS
 
     try:
         from importlib.metadata import version
@@ -231,7 +231,7 @@ def report_fingerprint(pipeline: Pipeline, files: dict[str, Path], sidecars: dic
         "predictions": {tag: {"fingerprint": sidecars[tag]["hash"], "sha256": fp.file_sha256(path)}
                         for tag, path in files.items()},
         "ids": fp.hash_obj(pipeline.expected_ids()),
-        "scoring": {"metrics": list(METRICS) + ["bleu"], "textmetrics": scorer},
+        "scoring": {"metrics": list(METRICS) + list(CORPUS_METRICS), "textmetrics": scorer},
     })
 
 
