@@ -82,11 +82,19 @@ def parse_metric(name) -> MetricSpec:
         return MetricSpec(name, "lsum")
     if match["s"]:
         skip = match["skip"]
-        max_skip = 4 if skip is None else (None if skip == "*" else int(skip))
+        from .metrics.rouge import check_max_skip
+
+        try:
+            max_skip = 4 if skip is None else (None if skip == "*" else check_max_skip(int(skip)))
+        except ValueError as exc:
+            raise ValueError(f"{name!r}: {exc}") from None
         return MetricSpec(name, "s", max_skip=max_skip, unigrams=match["s"] == "SU")
-    weight = 1.2 if match["w"] is None else float(match["w"])
-    if not weight >= 1:
-        raise ValueError(f"{name!r}: the ROUGE-W weight must be >= 1")
+    from .metrics.rouge import check_weight
+
+    try:
+        weight = check_weight(1.2 if match["w"] is None else float(match["w"]))
+    except ValueError as exc:
+        raise ValueError(f"{name!r}: {exc}") from None
     return MetricSpec(name, "w", weight=weight)
 
 

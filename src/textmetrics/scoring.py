@@ -1,6 +1,8 @@
 """Scores and the F-measure shared by every ROUGE variant."""
 from __future__ import annotations
 
+import numbers
+
 from typing import NamedTuple
 
 
@@ -28,7 +30,7 @@ def fmeasure(precision: float, recall: float, alpha: float = 0.5) -> float:
 
 
 def check_alpha(alpha: float) -> float:
-    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)):
+    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real):  # np.float32 is a Real, np.bool_ is not
         raise TypeError(f"alpha must be a number in [0, 1], got {type(alpha).__name__}")
     if not 0.0 <= alpha <= 1.0:
         raise ValueError(f"alpha must be in [0, 1], got {alpha!r}")

@@ -45,6 +45,8 @@ def check_text(text, what: str = "text") -> str:
 def tokenize(text: str, *, stemmer: bool = False) -> list[str]:
     """Tokenize like rouge-score 0.1.2's default tokenizer (``tokenize.tokenize``)."""
     check_text(text)
+    if not isinstance(stemmer, bool):
+        raise TypeError(f"stemmer must be bool, got {type(stemmer).__name__}")
     tokens = _NON_ALNUM.sub(" ", text.lower()).split()
     if stemmer:
         tokens = [stem(t) for t in tokens]

@@ -150,9 +150,12 @@ def _check_bool(name: str, value) -> bool:
 def _check_max_order(max_order) -> int:
     if isinstance(max_order, bool) or not isinstance(max_order, (int, np.integer)):
         raise TypeError(f"max_order must be an int, got {type(max_order).__name__}")
-    if max_order < 1:
-        raise ValueError(f"max_order must be >= 1, got {max_order}")
+    if not 1 <= max_order <= MAX_ORDER:
+        raise ValueError(f"max_order must be in 1 .. {MAX_ORDER}, got {max_order}")
     return int(max_order)
+
+
+MAX_ORDER = 100  # n-gram orders beyond this are all zero for any real text; bounds memory and time
 
 
 def _check_smoothing(smooth, smooth_value):
@@ -394,7 +397,15 @@ def bleu_from_statistics(statistics, *, max_order: int | None = None, smooth: st
                          f"{inferred})")
     if np.any(stats < 0):
         raise ValueError("statistics must be non-negative")
+    if inferred > MAX_ORDER:
+        raise ValueError(f"max_order must be in 1 .. {MAX_ORDER}, the statistics have {inferred} orders")
     values = [int(x) for x in stats]
+    matches, totals = values[2:2 + inferred], values[2 + inferred:]
+    bad = [n + 1 for n in range(inferred) if matches[n] > totals[n]]
+    if bad:
+        raise ValueError(f"impossible statistics: more matches than n-grams at order(s) {bad}")
+    if any(t > values[0] for t in totals):
+        raise ValueError("impossible statistics: more n-grams than hypothesis tokens (totals_n <= sys_len)")
     score, counts, totals, precisions, bp = _sacrebleu_score(
         values[2:2 + inferred], values[2 + inferred:], values[0], values[1], smooth, smooth_value, effective_order)
     if tokenizer is not None:

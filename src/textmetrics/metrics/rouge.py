@@ -62,15 +62,27 @@ def check_int(name: str, value, minimum: int) -> int:
     return int(value)
 
 
+MAX_SKIP = 2**31 - 1  # beyond any text: use None for an unlimited skip
+
+
 def check_max_skip(max_skip) -> Optional[int]:
-    return None if max_skip is None else check_int("max_skip", max_skip, 0)
+    if max_skip is None:
+        return None
+    value = check_int("max_skip", max_skip, 0)
+    if value > MAX_SKIP:
+        raise ValueError(f"max_skip must be <= {MAX_SKIP} (None means unlimited), got {value}")
+    return value
+
+
+MAX_WEIGHT = 4.0  # the reference base is (sum |r|**w)**w: with w <= 4 it stays finite up to ~1e19 tokens
 
 
 def check_weight(weight) -> float:
-    if isinstance(weight, bool) or not isinstance(weight, (int, float)):
-        raise TypeError(f"weight must be a number >= 1, got {type(weight).__name__}")
-    if not weight >= 1:
-        raise ValueError(f"weight must be >= 1 (f(k) = k**weight rewards consecutive matches), got {weight!r}")
+    if isinstance(weight, bool) or not isinstance(weight, numbers.Real):  # np.bool_ is not a Real
+        raise TypeError(f"weight must be a number in [1, {MAX_WEIGHT:g}], got {type(weight).__name__}")
+    if not 1 <= weight <= MAX_WEIGHT:
+        raise ValueError(f"weight must be in [1, {MAX_WEIGHT:g}] (f(k) = k**weight rewards consecutive matches; "
+                         f"beyond {MAX_WEIGHT:g} the weighted sizes overflow), got {weight!r}")
     return float(weight)
 
 
