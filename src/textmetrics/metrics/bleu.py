@@ -89,6 +89,7 @@ from ..kernels import bleu_ngrams as ngram_tables
 from ..kernels.bleu_tokenize import TokenVocabulary
 from ..reference import bleu as reference
 from ..tokenizers import check_text
+from ._segments import check_references
 
 References = str | Sequence[str]
 
@@ -177,19 +178,6 @@ def _check_smoothing(smooth, smooth_value):
     return smooth_value
 
 
-def _check_references(refs, what: str) -> list[str]:
-    if isinstance(refs, str):
-        return [refs]
-    if refs is None or isinstance(refs, (bytes, bytearray)) or not hasattr(refs, "__iter__"):
-        raise TypeError(f"{what} must be a str or a list of str, got {type(refs).__name__}")
-    refs = list(refs)
-    if not refs:
-        raise ValueError(f"{what} is empty: every candidate needs at least one reference")
-    for k, ref in enumerate(refs):
-        check_text(ref, f"{what}[{k}]")
-    return refs
-
-
 def _check_segment_list(name: str, value) -> list:
     if isinstance(value, (str, bytes)) or value is None or not hasattr(value, "__iter__"):
         raise TypeError(f"{name} must be a list with one entry per segment, got {type(value).__name__} "
@@ -210,9 +198,9 @@ def _check_reference_sets(references: list) -> list[list[str]]:
         if isinstance(refs, str):
             checked.append([refs])
         elif isinstance(refs, list) and refs and all(map(isinstance, refs, repeat(str))):
-            checked.append(refs)  # already what _check_references would return (never modified)
+            checked.append(refs)  # already what check_references would return (never modified)
         else:
-            checked.append(_check_references(refs, f"references[{i}]"))
+            checked.append(check_references(refs, f"references[{i}]"))
     return checked
 
 
@@ -561,6 +549,6 @@ def sentence_bleu(references: References, candidate: str, *, max_order: int = 4,
         16.34
     """
     check_text(candidate, "candidate")
-    references = _check_references(references, "references")
+    references = check_references(references, "references")
     return bleu([references], [candidate], max_order=max_order, smooth=smooth, smooth_value=smooth_value,
                 tokenizer=tokenizer, lowercase=lowercase, effective_order=effective_order, backend=backend)
