@@ -221,12 +221,9 @@ def report_fingerprint(pipeline: Pipeline, files: dict[str, Path], sidecars: dic
     from . import fingerprint as fp
     from .evaluate import CORPUS_METRICS, METRICS
 
-    try:
-        from importlib.metadata import version
+    import textmetrics
 
-        scorer = version("textmetrics")
-    except Exception:  # noqa: BLE001 - not installed as a distribution
-        scorer = None
+    scorer = textmetrics.__version__
     return fp.make("report", {
         "predictions": {tag: {"fingerprint": sidecars[tag]["hash"], "sha256": fp.file_sha256(path)}
                         for tag, path in files.items()},

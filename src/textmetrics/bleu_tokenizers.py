@@ -101,12 +101,8 @@ def _tokenize_13a(line: str) -> str:
 
 @lru_cache(maxsize=1)
 def _intl_rules():
-    try:
-        import regex
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            "the 'intl' BLEU tokenizer needs the 'regex' module (Unicode property classes): pip install regex"
-        ) from exc
+    import regex  # a core dependency (pyproject.toml); imported on the first 'intl' call only
+
     return (
         (regex.compile(r"(\P{N})(\p{P})"), r"\1 \2 "),
         (regex.compile(r"(\p{P})(\P{N})"), r" \1 \2"),

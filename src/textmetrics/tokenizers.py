@@ -25,7 +25,7 @@ def _porter():
         from nltk.stem import porter
     except ImportError as exc:  # pragma: no cover - depends on the environment
         raise ImportError(
-            "stemmer=True needs NLTK's PorterStemmer: pip install 'textmetrics[stem]' (nltk==3.10.4)"
+            "stemmer=True needs NLTK's PorterStemmer: pip install 'textmetrics-exact[stem]' (nltk>=3.9)"
         ) from exc
     return porter.PorterStemmer()
 

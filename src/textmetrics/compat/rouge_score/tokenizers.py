@@ -28,7 +28,7 @@ class DefaultTokenizer(Tokenizer):
             try:
                 from nltk.stem import porter
             except ImportError as exc:  # pragma: no cover - depends on the environment
-                raise ImportError("use_stemmer=True needs NLTK's PorterStemmer: pip install 'textmetrics[stem]' "
+                raise ImportError("use_stemmer=True needs NLTK's PorterStemmer: pip install 'textmetrics-exact[stem]' "
                                   "(nltk==3.10.4)") from exc
             self._stemmer = porter.PorterStemmer()
         else:
