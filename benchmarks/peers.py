@@ -327,7 +327,8 @@ def break_even(rows: list[dict], n_pairs: int) -> str:
     slope = lambda p: (p[1][1] - p[0][1]) / (p[1][0] - p[0][0])  # noqa: E731
     a_ours, a_theirs = ours[0][1] - slope(ours) * 10, theirs[0][1] - slope(theirs) * 10
     if slope(ours) >= slope(theirs):
-        return (f"none: per pair textmetrics {slope(ours) * 1e6:.2f} us vs rouge-score-rs {slope(theirs) * 1e6:.2f} us, "
+        return (f"none: per pair textmetrics {slope(ours) * 1e6:.2f} us "
+                f"vs rouge-score-rs {slope(theirs) * 1e6:.2f} us, "
                 f"fixed {a_ours * 1e3:.0f} ms vs {a_theirs * 1e3:.0f} ms")
     n = (a_ours - a_theirs) / (slope(theirs) - slope(ours))
     return (f"{max(n, 0):,.0f} pairs (fixed cost {a_ours * 1e3:.0f} ms vs {a_theirs * 1e3:.0f} ms; per pair "
@@ -392,7 +393,8 @@ def main(argv=None) -> int:
         results["one_shot"] = one_shot(data["summaries"], args.rounds, tmp)
         print("\n| whole process, one shot (1,500 summary pairs, ROUGE-1/2/L/Lsum) | median wall |\n| --- | --- |")
         for row in results["one_shot"]:
-            print(f"| {row['tool']} | {row['median_s']:.3f} s{'' if row['ok'] else ' (failed: ' + row['error'] + ')'} |")
+            failed = "" if row["ok"] else f" (failed: {row['error']})"
+            print(f"| {row['tool']} | {row['median_s']:.3f} s{failed} |")
         results["break_even"] = break_even(results["one_shot"], len(data["summaries"]))
         print(f"\nbreak-even against rouge-score-rs: {results['break_even']}")
         data_file = tmp / "data.json"

@@ -138,7 +138,8 @@ def main() -> None:
     print(f"batch: {cfg.train.per_device_train_batch_size} x GA {cfg.train.gradient_accumulation_steps} x "
           f"{args.seq_len} tokens = {tokens} tokens per optimizer step")
     if torch.cuda.is_available():
-        print(f"GPU memory after loading: {loaded_gib:.2f} GiB; peak: {torch.cuda.max_memory_allocated() / 2**30:.2f} GiB"
+        peak_gib = torch.cuda.max_memory_allocated() / 2**30
+        print(f"GPU memory after loading: {loaded_gib:.2f} GiB; peak: {peak_gib:.2f} GiB"
               f" allocated, {torch.cuda.max_memory_reserved() / 2**30:.2f} GiB reserved")
     dtype = autocast_dtype(cfg)
     print(f"autocast: {str(dtype).replace('torch.', '') if dtype is not None else 'off (no CUDA)'}")

@@ -53,7 +53,8 @@ def variants(value, code: str):
     invalid = [None, "1", b"1", [[1], [2, 3]]]
     if "[" in code:
         if code.endswith("!"):  # an output: only the exact array will do
-            return [], invalid + [value.tolist(), np.repeat(value, 2, axis=-1)[..., ::2], value.astype(">" + value.dtype.str[1:])]
+            strided = np.repeat(value, 2, axis=-1)[..., ::2]
+            return [], invalid + [value.tolist(), strided, value.astype(">" + value.dtype.str[1:])]
         valid = [value.tolist(), np.repeat(value, 2, axis=-1)[..., ::2], value.astype(value.dtype.newbyteorder(">"))]
         if value.dtype.kind in "iu" and value.size:
             for narrow in (np.int32, np.uint8):

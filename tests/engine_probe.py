@@ -19,7 +19,8 @@ import numpy as np  # noqa: E402
 
 import textmetrics as tm  # noqa: E402
 
-DATA = pathlib.Path(__file__).resolve().parents[1] / "src" / "textmetrics" / "data" / "dialogsum-summaries" / "summaries.jsonl"
+DATA = (pathlib.Path(__file__).resolve().parents[1] / "src" / "textmetrics" / "data" / "dialogsum-summaries"
+        / "summaries.jsonl")
 ROUGE = ("rouge1", "rouge2", "rouge4", "rougeL", "rougeLsum", "rougeW", "rougeW-1.5", "rougeS4", "rougeSU*")
 
 

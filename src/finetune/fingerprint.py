@@ -160,6 +160,7 @@ def write_json_atomic(path: str | Path, obj: Any) -> None:
 
 
 def sidecar(path: str | Path) -> Path:
-    """Where the fingerprint of a predictions file lives: ``predictions-base.jsonl`` -> ``predictions-base.fingerprint.json``."""
+    """Where the fingerprint of a predictions file lives:
+    ``predictions-base.jsonl`` -> ``predictions-base.fingerprint.json``."""
     path = Path(path)
     return path.with_name(f"{path.stem}.fingerprint.json")
