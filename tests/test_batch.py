@@ -194,8 +194,33 @@ def test_single_metric_name_and_metric_grammar():
     assert parse_metric("rougeW").weight == 1.2 and parse_metric("rougeW-2").weight == 2.0
 
 
-def test_warmup_returns_seconds():
-    assert warmup() >= 0.0
+def test_warmup_returns_the_seconds_it_took_and_runs_every_kernel(monkeypatch):
+    import time
+
+    import textmetrics.batch as batch
+    from textmetrics.batch import MULTI_REF_MODES
+    from textmetrics.metrics import bleu as bleu_module
+
+    calls = []
+    real_rouge, real_bleu_warmup = batch.rouge, bleu_module.warmup
+
+    def spy(references, candidates, metrics, **options):
+        calls.append((tuple(metrics), options.get("multi_ref"), options.get("tokenizer")))
+        return real_rouge(references, candidates, metrics, **options)
+
+    bleu_calls = []
+    monkeypatch.setattr(batch, "rouge", spy)
+    monkeypatch.setattr(bleu_module, "warmup", lambda: bleu_calls.append(1) or real_bleu_warmup())
+    before = time.perf_counter()
+    seconds = warmup()
+    elapsed = time.perf_counter() - before
+    assert type(seconds) is float
+    assert 0.0 < seconds <= elapsed  # the time it measured is inside the time the call took
+    # every multi-reference mode and the whitespace tokenizer went through the batch engine, and BLEU's warmup ran
+    assert sorted(m for _, m, _ in calls if m is not None) == sorted(MULTI_REF_MODES)
+    assert any(t == "whitespace" for _, _, t in calls)
+    assert all({"rougeLsum", "rougeW", "rougeSU*"} <= set(kinds) for kinds, _, _ in calls)
+    assert bleu_calls == [1]
 
 
 # ------------------------------------------------------------------------------------------- bad input

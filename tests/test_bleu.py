@@ -8,10 +8,8 @@ from __future__ import annotations
 import math
 import re
 import warnings
-from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -21,6 +19,7 @@ from hypothesis import strategies as st
 from nltk.translate import bleu_score as nltk_bleu_score
 from sacrebleu.metrics.bleu import BLEU
 
+from shared_data import MT_PAIRS, MTCorpus, mt_corpora, mt_corpora_present, mt_volume_placeholder
 from textmetrics._version import __version__
 from textmetrics.metrics.bleu import (
     BleuScore,
@@ -29,10 +28,8 @@ from textmetrics.metrics.bleu import (
     bleu_statistics,
     sentence_bleu,
 )
-from textmetrics.metrics.nltk_bleu import NltkBleuPool, nltk_bleu, nltk_sentence_bleu
+from textmetrics.metrics.nltk_bleu import nltk_bleu, nltk_sentence_bleu
 
-SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
-WMT21 = SHARED / "data" / "wmt21"
 TOKENIZERS = ("13a", "intl", "char", "zh", "none")
 SMOOTHINGS = ("none", "floor", "add-k", "exp")
 NLTK_METHODS = tuple(f"method{i}" for i in range(8))
@@ -145,66 +142,39 @@ def test_bleu_is_bp_times_geometric_mean():
     assert score.score == pytest.approx(100 * score.bp * math.prod(p) ** (1 / 4), rel=1e-13)
 
 
-# ----------------------------------------------------------------------------------------- WMT21 parity
+# ------------------------------------------------------------------- corpus parity: in-repo sample, WMT21 volume
 
-@dataclass
-class Pair:
-    name: str
-    per_segment: list[list[str]]  # our layout
-    streams: list[list[str]]  # sacrebleu's layout
-    systems: dict[str, list[str]]
-
-
-def _read_lines(path: Path) -> list[str]:
-    lines = path.read_text(encoding="utf-8").split("\n")
-    return lines[:-1] if lines and lines[-1] == "" else lines
-
-
-def _system_files(pair: str) -> list[Path]:
-    return sorted((WMT21 / "system-outputs").glob(f"newstest2021.{pair}.hyp.*.{pair[-2:]}"))
-
-
-def _system_name(path: Path) -> str:
-    return path.name.split(".hyp.", 1)[1].rsplit(".", 1)[0]
-
+# Every test below runs on the synthetic multi-reference sample (tests/data/mt-sample) and, when
+# ../shared/data/wmt21 is present, on the WMT21 volume; the WMT21 parameters are skipped (id "wmt21-volume") when
+# it is absent.
 
 @cache
-def load_pair(pair: str) -> Pair:
-    refs = [_read_lines(p) for p in sorted((WMT21 / "references").glob(f"newstest2021.{pair}.ref.*.{pair[-2:]}"))]
-    systems = {_system_name(p): _read_lines(p) for p in _system_files(pair)}
-    assert refs and all(len(r) == len(refs[0]) for r in refs)
-    assert all(len(h) == len(refs[0]) for h in systems.values())
-    return Pair(pair, [list(seg) for seg in zip(*refs, strict=True)], refs, systems)
-
-
-@cache
-def cached_sacrebleu(pair: str, tokenizer: str) -> BLEU:
+def cached_sacrebleu(corpus: MTCorpus, pair: str, tokenizer: str) -> BLEU:
     """sacrebleu's BLEU with the pair's references cached (its own way to score many systems)."""
-    return BLEU(tokenize=tokenizer, references=load_pair(pair).streams)
+    return BLEU(tokenize=tokenizer, references=corpus.streams(pair))
 
 
 def _system_params():
-    params = [pytest.param(pair, _system_name(p), i, id=f"{pair}-{_system_name(p)}")
-              for pair in ("en-de", "de-en") for i, p in enumerate(_system_files(pair))]
-    if not params:
-        params = [pytest.param(None, None, 0, marks=pytest.mark.skip(reason=f"{WMT21} not found"))]
-    return params
+    params = [pytest.param(corpus, pair, system, i, id=f"{corpus.name}-{pair}-{system}")
+              for corpus in mt_corpora_present() for pair in MT_PAIRS
+              for i, system in enumerate(corpus.systems(pair))]
+    return params + mt_volume_placeholder(4)
 
 
 SYSTEM_PARAMS = _system_params()
 
 
-@pytest.mark.parametrize(("pair", "system", "index"), SYSTEM_PARAMS)
-def test_wmt21_every_system_13a(pair, system, index):
-    data = load_pair(pair)
-    hyps = data.systems[system]
-    metric = cached_sacrebleu(pair, "13a")
+@pytest.mark.parametrize(("corpus", "pair", "system", "index"), SYSTEM_PARAMS)
+def test_corpus_every_system_13a(corpus, pair, system, index):
+    per_segment = corpus.per_segment(pair)
+    hyps = corpus.systems(pair)[system]
+    metric = cached_sacrebleu(corpus, pair, "13a")
     expected_rows = metric._extract_corpus_statistics(hyps, None)
-    rows = bleu_statistics(data.per_segment, hyps)
+    rows = bleu_statistics(per_segment, hyps)
     assert rows.tolist() == expected_rows  # every segment's statistics
 
     # corpus BLEU, default options, through the public function
-    assert_same_score(bleu(data.per_segment, hyps), metric._aggregate_and_compute(expected_rows))
+    assert_same_score(bleu(per_segment, hyps), metric._aggregate_and_compute(expected_rows))
 
     # every smoothing, effective order off and on, from the corpus sums
     sums = [int(x) for x in rows.sum(axis=0)]
@@ -231,100 +201,90 @@ ROTATION = [(tok, lc) for tok in TOKENIZERS for lc in (False, True)]
 
 def _rotation_params():
     params = []
-    for k, (tokenizer, lowercase) in enumerate(ROTATION):
-        pair = ("en-de", "de-en")[k % 2]
-        files = _system_files(pair)
-        if files:
-            params.append(pytest.param(pair, _system_name(files[(3 * k + 1) % len(files)]), tokenizer, lowercase,
-                                       SMOOTHINGS[k % 4], k % 3 == 0, id=f"{pair}-{tokenizer}-lc{int(lowercase)}"))
-    if not params:
-        params = [pytest.param(None, None, None, None, None, None,
-                               marks=pytest.mark.skip(reason=f"{WMT21} not found"))]
-    return params
+    for corpus in mt_corpora_present():
+        for k, (tokenizer, lowercase) in enumerate(ROTATION):
+            pair = MT_PAIRS[k % 2]
+            names = list(corpus.systems(pair))
+            params.append(pytest.param(corpus, pair, names[(3 * k + 1) % len(names)], tokenizer, lowercase,
+                                       SMOOTHINGS[k % 4], k % 3 == 0,
+                                       id=f"{corpus.name}-{pair}-{tokenizer}-lc{int(lowercase)}"))
+    return params + mt_volume_placeholder(7)
 
 
-@pytest.mark.parametrize(("pair", "system", "tokenizer", "lowercase", "smooth", "effective_order"),
+@pytest.mark.parametrize(("corpus", "pair", "system", "tokenizer", "lowercase", "smooth", "effective_order"),
                          _rotation_params())
-def test_wmt21_corpus_bleu_options(pair, system, tokenizer, lowercase, smooth, effective_order):
-    data = load_pair(pair)
-    size = 500  # the first half of the test set keeps this quick; full corpora run in the 13a test above
-    hyps = data.systems[system][:size]
-    expected = sacrebleu.corpus_bleu(hyps, [s[:size] for s in data.streams], smooth_method=smooth,
+def test_corpus_bleu_options(corpus, pair, system, tokenizer, lowercase, smooth, effective_order):
+    size = 500  # at most the first half of WMT21's test set keeps this quick; full corpora run in the 13a test
+    hyps = corpus.systems(pair)[system][:size]
+    expected = sacrebleu.corpus_bleu(hyps, [s[:size] for s in corpus.streams(pair)], smooth_method=smooth,
                                      tokenize=tokenizer, lowercase=lowercase, use_effective_order=effective_order)
-    ours = bleu(data.per_segment[:size], hyps, smooth=smooth, tokenizer=tokenizer, lowercase=lowercase,
+    ours = bleu(corpus.per_segment(pair)[:size], hyps, smooth=smooth, tokenizer=tokenizer, lowercase=lowercase,
                 effective_order=effective_order)
     assert_same_score(ours, expected)
 
 
+@pytest.mark.parametrize("corpus", mt_corpora())
 @pytest.mark.parametrize(("pair", "max_order", "smooth"), [("en-de", 2, "floor"), ("de-en", 6, "exp"),
                                                            ("de-en", 1, "none")])
-def test_wmt21_other_max_orders(pair, max_order, smooth):
-    if not WMT21.is_dir():
-        pytest.skip(f"{WMT21} not found")
-    data = load_pair(pair)
-    hyps = data.systems[sorted(data.systems)[2]]
-    expected = BLEU(max_ngram_order=max_order, smooth_method=smooth).corpus_score(hyps, data.streams)
-    assert_same_score(bleu(data.per_segment, hyps, max_order=max_order, smooth=smooth), expected)
+def test_corpus_other_max_orders(corpus, pair, max_order, smooth):
+    systems = corpus.systems(pair)
+    hyps = systems[sorted(systems)[2]]
+    expected = BLEU(max_ngram_order=max_order, smooth_method=smooth).corpus_score(hyps, corpus.streams(pair))
+    assert_same_score(bleu(corpus.per_segment(pair), hyps, max_order=max_order, smooth=smooth), expected)
 
 
-@pytest.mark.parametrize("pair", ["en-de", "de-en"])
-def test_wmt21_sentence_bleu(pair):
-    if not WMT21.is_dir():
-        pytest.skip(f"{WMT21} not found")
-    data = load_pair(pair)
-    hyps = data.systems[sorted(data.systems)[-1]]
-    for i in range(150):
+@pytest.mark.parametrize("corpus", mt_corpora())
+@pytest.mark.parametrize("pair", MT_PAIRS)
+def test_corpus_sentence_bleu(corpus, pair):
+    systems, per_segment = corpus.systems(pair), corpus.per_segment(pair)
+    hyps = systems[sorted(systems)[-1]]
+    for i in range(min(150, len(hyps))):
         tokenizer = TOKENIZERS[i % 5]
         smooth = SMOOTHINGS[i % 4]
         lowercase = i % 3 == 0
         effective_order = i % 7 != 0
-        expected = sacrebleu.sentence_bleu(hyps[i], data.per_segment[i], smooth_method=smooth, tokenize=tokenizer,
+        expected = sacrebleu.sentence_bleu(hyps[i], per_segment[i], smooth_method=smooth, tokenize=tokenizer,
                                            lowercase=lowercase, use_effective_order=effective_order)
-        ours = sentence_bleu(data.per_segment[i], hyps[i], smooth=smooth, tokenizer=tokenizer,
+        ours = sentence_bleu(per_segment[i], hyps[i], smooth=smooth, tokenizer=tokenizer,
                              lowercase=lowercase, effective_order=effective_order)
         assert_same_score(ours, expected)
 
 
-def test_wmt21_python_backend_gives_the_same_statistics():
-    if not WMT21.is_dir():
-        pytest.skip(f"{WMT21} not found")
-    data = load_pair("en-de")
-    hyps = data.systems[sorted(data.systems)[0]]
-    np.testing.assert_array_equal(bleu_statistics(data.per_segment, hyps, backend="python"),
-                                  bleu_statistics(data.per_segment, hyps, backend="numba"))
+@pytest.mark.parametrize("corpus", mt_corpora())
+def test_corpus_python_backend_gives_the_same_statistics(corpus):
+    per_segment, systems = corpus.per_segment("en-de"), corpus.systems("en-de")
+    hyps = systems[sorted(systems)[0]]
+    np.testing.assert_array_equal(bleu_statistics(per_segment, hyps, backend="python"),
+                                  bleu_statistics(per_segment, hyps, backend="numba"))
 
 
 def _nltk_params():
     params = []
-    for i, method in enumerate(NLTK_METHODS):
-        pair = ("en-de", "de-en")[i % 2]
-        files = _system_files(pair)
-        if files:
-            params.append(pytest.param(pair, _system_name(files[(5 * i) % len(files)]), method,
-                                       id=f"{pair}-{method}"))
-    if not params:
-        params = [pytest.param(None, None, None, marks=pytest.mark.skip(reason=f"{WMT21} not found"))]
-    return params
+    for corpus in mt_corpora_present():
+        for i, method in enumerate(NLTK_METHODS):
+            pair = MT_PAIRS[i % 2]
+            names = list(corpus.systems(pair))
+            params.append(pytest.param(corpus, pair, names[(5 * i) % len(names)], method,
+                                       id=f"{corpus.name}-{pair}-{method}"))
+    return params + mt_volume_placeholder(4)
 
 
-@pytest.mark.parametrize(("pair", "system", "method"), _nltk_params())
-def test_wmt21_nltk_corpus_bleu(pair, system, method):
-    data = load_pair(pair)
-    hyps = [h.split() for h in data.systems[system]]
-    refs = [[r.split() for r in seg] for seg in data.per_segment]
+@pytest.mark.parametrize(("corpus", "pair", "system", "method"), _nltk_params())
+def test_corpus_nltk_corpus_bleu(corpus, pair, system, method):
+    hyps = [h.split() for h in corpus.systems(pair)[system]]
+    refs = [[r.split() for r in seg] for seg in corpus.per_segment(pair)]
     expected = run_nltk(nltk_bleu_score.corpus_bleu, refs, hyps, smoothing_function=nltk_smoothing(method))
     assert nltk_bleu(refs, hyps, smoothing=method) == expected
 
 
-@pytest.mark.parametrize("pair", ["en-de", "de-en"])
-def test_wmt21_nltk_sentence_bleu(pair):
-    if not WMT21.is_dir():
-        pytest.skip(f"{WMT21} not found")
-    data = load_pair(pair)
-    hyps = data.systems[sorted(data.systems)[0]]
+@pytest.mark.parametrize("corpus", mt_corpora())
+@pytest.mark.parametrize("pair", MT_PAIRS)
+def test_corpus_nltk_sentence_bleu(corpus, pair):
+    systems, per_segment = corpus.systems(pair), corpus.per_segment(pair)
+    hyps = systems[sorted(systems)[0]]
     raised = 0
-    for i in range(80):
-        refs = [r.split() for r in data.per_segment[i]]
+    for i in range(min(80, len(hyps))):
+        refs = [r.split() for r in per_segment[i]]
         hyp = hyps[i].split()
         for method in NLTK_METHODS:
             expected = run_nltk(nltk_bleu_score.sentence_bleu, refs, hyp,

@@ -1,18 +1,18 @@
 """The compiled BLEU tokenizers (``13a``, ``none``, ``char``) against the Python ones, token for token, and the
-interning of their tokens: adversarial generated text, hand-picked cases, every WMT21 line."""
+interning of their tokens: adversarial generated text, hand-picked cases, every line of the in-repo MT sample and
+of WMT21 (when present)."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from shared_data import mt_corpora, read_lines
 from textmetrics.bleu_tokenizers import bleu_tokenize
 from textmetrics.kernels import bleu_tokenize as fast
 
-WMT21 = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "wmt21"
 COMPILED = ("13a", "none", "char")
 PYTHON_WHITESPACE = [c for c in range(0x110000) if len(f"a{chr(c)}b".split()) == 2]
 
@@ -108,15 +108,10 @@ def test_unknown_tokenizer():
         fast.tokenize(["a"], "intl")
 
 
-def _wmt21_files():
-    return sorted(WMT21.glob("*/*")) if WMT21.is_dir() else []
-
-
+@pytest.mark.parametrize("corpus", mt_corpora())
 @pytest.mark.parametrize("tokenizer", COMPILED)
-def test_every_wmt21_line(tokenizer):
-    files = _wmt21_files()
-    if not files:
-        pytest.skip(f"{WMT21} not found")
-    lines = [line.rstrip("\n") for path in files for line in path.read_text(encoding="utf-8").splitlines()]
-    assert len(lines) > 40000
+def test_every_corpus_line(corpus, tokenizer):
+    """Every line of the in-repo MT sample, and of WMT21 when present: sources, references, system outputs."""
+    lines = [line for path in corpus.files() for line in read_lines(path)]
+    assert len(lines) >= {"sample": 4000, "wmt21": 40000}[corpus.name]
     assert fast.tokenize(lines, tokenizer) == expected(lines, tokenizer)

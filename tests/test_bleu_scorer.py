@@ -3,7 +3,6 @@ reference implementation, as ``bleu`` and as sacrebleu 2.6.0, for any corpus, op
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,11 +10,11 @@ import sacrebleu
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from shared_data import mt_corpora
 from textmetrics.kernels import bleu as old_kernel
 from textmetrics.kernels import bleu_ngrams
 from textmetrics.metrics.bleu import BleuScorer, _preprocess, bleu, bleu_statistics, warmup
 
-WMT21 = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "wmt21"
 TOKENIZERS = ("13a", "intl", "char", "zh", "none")
 SMOOTHINGS = ("none", "floor", "add-k", "exp")
 
@@ -126,25 +125,14 @@ def test_bad_input(call, error, message):
         call()
 
 
-# ------------------------------------------------------------------------------------------------------ WMT21
+# ----------------------------------------------------------------- corpora: in-repo MT sample, WMT21 volume
 
-def _read(path: Path) -> list[str]:
-    return path.read_text(encoding="utf-8").split("\n")[:-1]
-
-
-@pytest.fixture(scope="module")
-def en_de():
-    if not WMT21.is_dir():
-        pytest.skip(f"{WMT21} not found")
-    streams = [_read(p) for p in sorted((WMT21 / "references").glob("newstest2021.en-de.ref.*.de"))]
-    systems = {p.name: _read(p) for p in sorted((WMT21 / "system-outputs").glob("newstest2021.en-de.hyp.*.de"))}
-    return streams, [list(refs) for refs in zip(*streams, strict=True)], systems
-
-
-def test_wmt21_every_en_de_system(en_de):
+@pytest.mark.parametrize("corpus", mt_corpora())
+def test_corpus_every_en_de_system(corpus):
     # every system's statistics against the Python tokenizer + the previous kernel; sacrebleu's score on two
-    streams, per_segment, systems = en_de
-    assert len(systems) == 20 and len(per_segment) == 1002
+    streams, per_segment, systems = corpus.streams("en-de"), corpus.per_segment("en-de"), corpus.systems("en-de")
+    expected_shape = {"sample": (6, 200), "wmt21": (20, 1002)}[corpus.name]
+    assert (len(systems), len(per_segment)) == expected_shape
     scorer = BleuScorer(per_segment)
     ref_tokens = [[_preprocess(r, "13a", False) for r in refs] for refs in per_segment]
     for k, (name, hyps) in enumerate(systems.items()):

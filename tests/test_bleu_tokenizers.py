@@ -1,17 +1,15 @@
 """BLEU tokenizers: character-for-character sacrebleu 2.6.0 (13a, intl, char, zh, none)."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sacrebleu.metrics.bleu import _get_tokenizer
 
+from shared_data import mt_corpora, read_lines
 from textmetrics.bleu_tokenizers import BLEU_TOKENIZERS, bleu_tokenize
 
-SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"
-WMT21 = SHARED / "data" / "wmt21"
 
 SACREBLEU = {name: _get_tokenizer(name)() for name in BLEU_TOKENIZERS}
 
@@ -76,19 +74,19 @@ def test_random_text_matches_sacrebleu(text, tokenizer):
     assert bleu_tokenize(text, tokenizer) == SACREBLEU[tokenizer](text)
 
 
-def _wmt21_lines() -> list[str]:
-    if not WMT21.is_dir():
-        pytest.skip(f"{WMT21} not found: the shared data folder is not present in this checkout")
+def _lines(corpus) -> list[str]:
     lines: set[str] = set()
-    for path in sorted((WMT21 / "references").iterdir()) + sorted((WMT21 / "sources").iterdir()):
-        lines.update(path.read_text(encoding="utf-8").split("\n"))
+    for path in corpus.reference_files("en-de") + corpus.reference_files("de-en") + corpus.source_files():
+        lines.update(read_lines(path))
     return sorted(lines)
 
 
+@pytest.mark.parametrize("corpus", mt_corpora())
 @pytest.mark.parametrize("tokenizer", BLEU_TOKENIZERS)
-def test_wmt21_references_and_sources_match_sacrebleu(tokenizer):
+def test_corpus_references_and_sources_match_sacrebleu(corpus, tokenizer):
     # System outputs go through the tokenizers in test_bleu.py's corpus parity tests.
-    lines = _wmt21_lines()
+    lines = _lines(corpus)
+    assert len(lines) > 500
     sacrebleu_tokenize = SACREBLEU[tokenizer]
     for line in lines:
         assert bleu_tokenize(line, tokenizer) == sacrebleu_tokenize(line), line

@@ -2,8 +2,9 @@
 
 Every expected score is computed by sacrebleu in the test itself (the literals quoted from
 ../shared/notes/chrf-ter-semantics.md are sacrebleu 2.6.0 outputs too, and are re-checked against sacrebleu here).
-Data: the in-repo DialogSum summaries (src/textmetrics/data/dialogsum-summaries), synthetic and hypothesis-generated text; the
-WMT21 volume test runs when ../shared/data/wmt21 is present.
+Data: the in-repo DialogSum summaries (src/textmetrics/data/dialogsum-summaries), the in-repo multi-reference MT
+sample (tests/data/mt-sample), synthetic and hypothesis-generated text; the same corpus test runs on the WMT21
+volume when ../shared/data/wmt21 is present.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sacrebleu.metrics import CHRF
 
+from shared_data import MT_PAIRS, MTCorpus, mt_corpora_present, mt_volume_placeholder
 from textmetrics._version import __version__
 from textmetrics.kernels import chrf as kernels
 from textmetrics.metrics.chrf import (
@@ -33,7 +35,6 @@ from textmetrics.reference import chrf as reference
 
 REPO = Path(__file__).resolve().parents[1]
 SUMMARIES = REPO / "src" / "textmetrics" / "data" / "dialogsum-summaries" / "summaries.jsonl"
-WMT21 = (REPO / ".." / "shared" / "data" / "wmt21").resolve()
 VERSION = f"version:textmetrics-{__version__}"
 
 
@@ -450,27 +451,13 @@ def test_warmup_runs():
     warmup()
 
 
-# ------------------------------------------------------------------------------------ WMT21 volume
-
-def _read_lines(path: Path) -> list[str]:
-    lines = path.read_text(encoding="utf-8").split("\n")
-    return lines[:-1] if lines and lines[-1] == "" else lines
-
+# ------------------------------------------------------------- corpora: in-repo MT sample, WMT21 volume
 
 @cache
-def wmt21(pair: str):
-    tl = pair[-2:]
-    ref_streams = [_read_lines(p) for p in sorted((WMT21 / "references").glob(f"newstest2021.{pair}.ref.*.{tl}"))]
-    systems = {p.name.split(".hyp.", 1)[1].rsplit(".", 1)[0]: _read_lines(p)
-               for p in sorted((WMT21 / "system-outputs").glob(f"newstest2021.{pair}.hyp.*.{tl}"))}
-    return ref_streams, [list(seg) for seg in zip(*ref_streams, strict=True)], systems
-
-
-@cache
-def cached_metric(pair: str, word_order: int, rotation: int) -> CHRF:
+def cached_metric(corpus: MTCorpus, pair: str, word_order: int, rotation: int) -> CHRF:
     """sacrebleu's CHRF with the pair's references cached (its own way to score many systems)."""
     opts = _wmt_options(word_order, rotation)
-    return CHRF(**opts, references=wmt21(pair)[0])
+    return CHRF(**opts, references=corpus.streams(pair))
 
 
 def _wmt_options(word_order: int, rotation: int) -> dict:
@@ -480,20 +467,20 @@ def _wmt_options(word_order: int, rotation: int) -> dict:
 
 
 def _wmt_params():
-    if not WMT21.is_dir():
-        return [pytest.param(None, None, 0, marks=pytest.mark.skip(reason=f"{WMT21} not found"))]
-    return [pytest.param(pair, system, i, id=f"{pair}-{system}")
-            for pair in ("en-de", "de-en") for i, system in enumerate(sorted(wmt21(pair)[2]))]
+    return [pytest.param(corpus, pair, system, i, id=f"{corpus.name}-{pair}-{system}")
+            for corpus in mt_corpora_present() for pair in MT_PAIRS
+            for i, system in enumerate(corpus.systems(pair))] + mt_volume_placeholder(4)
 
 
-@pytest.mark.parametrize(("pair", "system", "index"), _wmt_params())
-def test_wmt21_every_system(pair, system, index):
-    """Every WMT21 system, every segment, all references: chrF2, and chrF++ (plain, or with beta 1, lowercase,
-    whitespace and eps smoothing, alternating between systems); about 2 s per system."""
-    _, per_segment, systems = wmt21(pair)
-    hyps = systems[system]
+@pytest.mark.parametrize(("corpus", "pair", "system", "index"), _wmt_params())
+def test_corpus_every_system(corpus, pair, system, index):
+    """Every system of the in-repo MT sample and of WMT21 (when present), every segment, all references: chrF2,
+    and chrF++ (plain, or with beta 1, lowercase, whitespace and eps smoothing, alternating between systems);
+    about 2 s per WMT21 system."""
+    per_segment = corpus.per_segment(pair)
+    hyps = corpus.systems(pair)[system]
     for word_order in (0, 2):
-        metric = cached_metric(pair, word_order, index % 2)
+        metric = cached_metric(corpus, pair, word_order, index % 2)
         opts = _wmt_options(word_order, index)
         expected_rows = metric._extract_corpus_statistics(hyps, None)
         rows = chrf_statistics(per_segment, hyps, **opts)

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
-from shared_data import shared_path
+from shared_data import mt_corpora
 
 from textmetrics import cli
 
@@ -133,7 +133,15 @@ def _bleu_matches_sacrebleu(capsys, refs, hyps, n_samples):
         assert entry["score"] == expected.score
         assert entry["counts"] == expected.counts and entry["ref_len"] == expected.ref_len
         assert entry["low"] <= entry["score"] <= entry["high"]
-    assert "p_value" not in got["systems"][0] and 0 < got["systems"][1]["p_value"] <= 1
+    assert "p_value" not in got["systems"][0]
+    # the paired bootstrap p-value is sacrebleu's (PairedTest, same seed; float32 ties may flip a trial or two)
+    from sacrebleu.significance import PairedTest
+
+    named = [(str(h), h.read_text(encoding="utf-8").split("\n")[:-1]) for h in hyps]
+    _, theirs = PairedTest(named, {"BLEU": sacrebleu.metrics.BLEU(references=streams)}, references=None,
+                           test_type="bs", n_samples=n_samples)()
+    for k, entry in enumerate(got["systems"][1:], start=1):
+        assert abs(entry["p_value"] - theirs["BLEU"][k].p_value) <= 2 / (n_samples + 1)
     assert got["signature"].startswith(f"nrefs:{len(refs)}|case:mixed|eff:no|tok:13a|smooth:exp|bs:{n_samples}"
                                        f"|rs:12345|")
     assert got["paired"] == {"test": "bootstrap resampling", "n_samples": n_samples, "seed": 12345,
@@ -145,10 +153,20 @@ def test_bleu_matches_sacrebleu_for_several_systems(capsys, summaries):
     _bleu_matches_sacrebleu(capsys, [s2, s3], [s1, s3], 100)
 
 
-def test_bleu_matches_sacrebleu_on_wmt21(capsys):
-    base = shared_path("data", "wmt21")
-    refs = [base / "references" / f"newstest2021.en-de.ref.{k}.de" for k in "ACD"]
-    hyps = [base / "system-outputs" / f"newstest2021.en-de.hyp.{name}.de" for name in ("Online-A", "UEdin")]
+# The references and systems the corpus tests read (the WMT21 ones are those these tests have always used).
+CLI_CHOICES = {"sample": ("ACB", ("Birch", "Elm"), "Cedar"), "wmt21": ("ACD", ("Online-A", "UEdin"), "UEdin")}
+
+
+def _corpus_files(corpus, n_refs: int):
+    ref_ids, systems, single = CLI_CHOICES[corpus.name]
+    refs = [corpus.root / "references" / f"{corpus.prefix}.en-de.ref.{k}.de" for k in ref_ids[:n_refs]]
+    hyps = [corpus.root / "system-outputs" / f"{corpus.prefix}.en-de.hyp.{name}.de" for name in systems]
+    return refs, hyps, corpus.root / "system-outputs" / f"{corpus.prefix}.en-de.hyp.{single}.de"
+
+
+@pytest.mark.parametrize("corpus", mt_corpora())
+def test_bleu_matches_sacrebleu_on_a_corpus(capsys, corpus):
+    refs, hyps, _ = _corpus_files(corpus, 3)
     _bleu_matches_sacrebleu(capsys, refs, hyps, 200)
 
 
@@ -489,7 +507,15 @@ def test_rouge_per_segment_in_every_format(small, fmt):
             assert r["p_value"] == ""
         corpus = [r for r in rows if r["segment"] == "corpus"]
         assert [(r["system"], r["metric"]) for r in corpus] == [(str(p), m) for p in (sys_a, sys_b) for m in metrics]
-        assert corpus[0]["p_value"] == "" and 0 < float(corpus[-1]["p_value"]) <= 1
+        assert corpus[0]["p_value"] == ""
+        # each metric's p-value: the library's paired bootstrap on the per-segment F (30 samples, seed 12345)
+        from textmetrics.significance import mean_of_stats, mean_score_stats, paired_bootstrap
+
+        for r in corpus[len(metrics):]:
+            baseline = mean_score_stats(expected[sys_a][r["metric"]].fmeasure)
+            system = mean_score_stats(expected[sys_b][r["metric"]].fmeasure)
+            assert float(r["p_value"]) == paired_bootstrap(baseline, system, mean_of_stats, n_samples=30,
+                                                           seed=12345).p_value
         return
     lines = text.splitlines()
     assert lines[0].split() == ["system", "segment", "metric", "precision", "recall", "fmeasure", "p_value"]
@@ -721,16 +747,14 @@ def test_ter_matches_sacrebleu(capsys, summaries, flags, options):
 
 
 @pytest.mark.parametrize("metric, flags, options", [("chrf", ["-cw", "2"], {"word_order": 2}), ("ter", [], {})])
-def test_chrf_ter_match_sacrebleu_on_wmt21(capsys, metric, flags, options):
-    base = shared_path("data", "wmt21")
-    refs = [base / "references" / f"newstest2021.en-de.ref.{k}.de" for k in "AC"]
-    hyps = [base / "system-outputs" / "newstest2021.en-de.hyp.UEdin.de"]
+@pytest.mark.parametrize("corpus", mt_corpora())
+def test_chrf_ter_match_sacrebleu_on_a_corpus(capsys, tmp_path, corpus, metric, flags, options):
+    refs, _, single = _corpus_files(corpus, 2)
+    hyps = [single]
     if metric == "ter":  # sacrebleu's TER is slow: the first 300 segments
         lines = {p: _lines(p)[:300] for p in refs + hyps}
-        tmp = Path(os.environ.get("PYTEST_TMP", "/tmp")) / f"wmt21-ter-{os.getpid()}"
-        tmp.mkdir(exist_ok=True)
-        refs = [write_lines(tmp / p.name, lines[p]) for p in refs]
-        hyps = [write_lines(tmp / p.name, lines[p]) for p in hyps]
+        refs = [write_lines(tmp_path / p.name, lines[p]) for p in refs]
+        hyps = [write_lines(tmp_path / p.name, lines[p]) for p in hyps]
     _matches_sacrebleu(capsys, metric, flags, options, refs, hyps)
 
 

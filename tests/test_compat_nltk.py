@@ -1,14 +1,14 @@
 """textmetrics.compat.nltk against NLTK 3.10.4's nltk.translate.bleu_score itself, with == and same types.
 
-Expected values come from running NLTK in the test, on the WMT21 data (split on whitespace, as NLTK users do) and
-on Hypothesis-generated token lists.
+Expected values come from running NLTK in the test, on the in-repo MT sample (tests/data/mt-sample) and the WMT21
+data when ../shared has it (split on whitespace, as NLTK users do), and on Hypothesis-generated token lists.
 """
 from __future__ import annotations
 
 import warnings
 
 import pytest
-from shared_data import shared_path
+from shared_data import mt_corpora
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -77,23 +77,22 @@ def run_both(function: str, *args, smoothing: str | None = None, params=(0.1, 5,
 
 # ------------------------------------------------------------------------------------------------ WMT21
 
-@pytest.fixture(scope="module")
-def wmt21():
-    base = shared_path("data", "wmt21")
-
-    def read(path):
-        return [line.split() for line in path.read_text(encoding="utf-8").splitlines()]
-
-    refs = [read(base / "references" / f"newstest2021.de-en.ref.{k}.en") for k in "AB"]
-    systems = {s: read(base / "system-outputs" / f"newstest2021.de-en.hyp.{s}.en") for s in ("Online-A", "UEdin")}
+@pytest.fixture(scope="module", params=mt_corpora())
+def wmt21(request):
+    """de-en of the in-repo MT sample, and of WMT21 when present: references A and B per segment, two systems."""
+    corpus = request.param
+    names = {"sample": ("Birch", "Elm"), "wmt21": ("Online-A", "UEdin")}[corpus.name]
+    refs = [[line.split() for line in stream] for stream in corpus.streams("de-en")[:2]]
+    systems = {role: [line.split() for line in corpus.systems("de-en")[name]]
+               for role, name in zip(("first", "second"), names)}
     return [list(r) for r in zip(*refs)], systems
 
 
 @pytest.mark.parametrize("method", METHODS)
 def test_wmt21_corpus_bleu(wmt21, method):
     refs, systems = wmt21
-    run_both("corpus_bleu", refs, systems["Online-A"], smoothing=method)
-    run_both("corpus_bleu", refs[:300], systems["UEdin"][:300], smoothing=method, weights=(0.5, 0.3, 0.2),
+    run_both("corpus_bleu", refs, systems["first"], smoothing=method)
+    run_both("corpus_bleu", refs[:300], systems["second"][:300], smoothing=method, weights=(0.5, 0.3, 0.2),
              auto_reweigh=True)
 
 
@@ -101,13 +100,13 @@ def test_wmt21_several_weights(wmt21):
     refs, systems = wmt21
     weights = [(1,), (0.5, 0.5), (1 / 3,) * 3, (0.25,) * 4, (0.2,) * 5]
     for method in (None, "method5", "method6"):  # method5/6 smooth every order with the longest tuple's
-        run_both("corpus_bleu", refs[:300], systems["Online-A"][:300], smoothing=method, weights=weights)
+        run_both("corpus_bleu", refs[:300], systems["first"][:300], smoothing=method, weights=weights)
 
 
 def test_wmt21_sentence_bleu(wmt21):
     refs, systems = wmt21
-    hyps = systems["UEdin"]
-    for i in range(0, 1000, 25):
+    hyps = systems["second"]
+    for i in range(0, len(hyps), 25):
         for method in (None, "method1", "method4", "method7"):
             run_both("sentence_bleu", refs[i], hyps[i], smoothing=method)
         for n in (1, 2, 4):

@@ -1,6 +1,7 @@
 """textmetrics.compat.sacrebleu against sacrebleu 2.6.0 itself, with ==.
 
-Expected values come from running sacrebleu in the test, on the WMT21 data and on Hypothesis-generated corpora.
+Expected values come from running sacrebleu in the test, on the in-repo MT sample (tests/data/mt-sample), on the
+WMT21 data when ../shared has it, and on Hypothesis-generated corpora.
 Signatures are compared without their version field (sacrebleu's says 2.6.0, ours textmetrics').
 """
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from hypothesis import given, settings
-from shared_data import shared_path
+from shared_data import mt_corpora, read_lines
 from hypothesis import strategies as st
 
 from textmetrics._version import __version__
@@ -56,21 +57,27 @@ def assert_same_signature(mine, theirs) -> None:
 
 # ------------------------------------------------------------------------------------------------ WMT21
 
-@pytest.fixture(scope="module")
-def wmt21():
-    base = shared_path("data", "wmt21")
+# The references and systems each test uses, in order (the WMT21 ones are those these tests have always used).
+CHOICES = {"sample": {"en-de": ("ACB", ("Alder", "Damson")), "de-en": ("AB", ("Birch", "Cedar", "Fir"))},
+           "wmt21": {"en-de": ("ACD", ("Online-W", "UEdin")),
+                     "de-en": ("AB", ("Online-A", "Facebook-AI", "happypoet"))}}
 
-    def read(path):
-        return path.read_text(encoding="utf-8").splitlines()
 
+@pytest.fixture(scope="module", params=mt_corpora())
+def wmt21(request):
+    """The in-repo MT sample, and the WMT21 volume when present: pair -> (reference streams, {system: lines})."""
+    corpus = request.param
     data = {}
-    for pair, ref_ids, systems in (("en-de", "ACD", ("Online-W", "UEdin")),
-                                   ("de-en", "AB", ("Online-A", "Facebook-AI", "happypoet"))):
+    for pair, (ref_ids, systems) in CHOICES[corpus.name].items():
         target = pair[-2:]
-        refs = [read(base / "references" / f"newstest2021.{pair}.ref.{k}.{target}") for k in ref_ids]
-        hyps = {s: read(base / "system-outputs" / f"newstest2021.{pair}.hyp.{s}.{target}") for s in systems}
+        refs = [read_lines(corpus.root / "references" / f"{corpus.prefix}.{pair}.ref.{k}.{target}") for k in ref_ids]
+        hyps = {s: corpus.systems(pair)[s] for s in systems}
         data[pair] = refs, hyps
     return data
+
+
+def nth(systems: dict, k: int) -> list[str]:
+    return list(systems.values())[k]
 
 
 @pytest.mark.parametrize("pair", ["en-de", "de-en"])
@@ -85,7 +92,7 @@ def test_wmt21_systems_with_cached_references(wmt21, pair):
 
 def test_wmt21_corpus_bleu_defaults(wmt21):
     refs, systems = wmt21["de-en"]
-    hyps = systems["happypoet"]
+    hyps = nth(systems, 2)
     assert_same(ours.corpus_bleu(hyps, refs), real.corpus_bleu(hyps, refs))
 
 
@@ -98,7 +105,7 @@ def test_wmt21_corpus_bleu_defaults(wmt21):
 ])
 def test_wmt21_corpus_bleu_options(wmt21, options):
     refs, systems = wmt21["de-en"]
-    refs, hyps = [r[:300] for r in refs], systems["Online-A"][:300]
+    refs, hyps = [r[:300] for r in refs], nth(systems, 0)[:300]
     # a missing reference in some segments: nrefs:var
     refs[1] = [None if i % 3 == 0 else line for i, line in enumerate(refs[1])]
     assert_same(ours.corpus_bleu(hyps, refs, **options), real.corpus_bleu(hyps, refs, **options))
@@ -110,7 +117,7 @@ def test_wmt21_corpus_bleu_options(wmt21, options):
 
 def test_wmt21_raw_corpus_bleu_and_max_order(wmt21):
     refs, systems = wmt21["en-de"]
-    refs, hyps = [r[:300] for r in refs], systems["UEdin"][:300]
+    refs, hyps = [r[:300] for r in refs], nth(systems, 1)[:300]
     assert_same(ours.raw_corpus_bleu(hyps, refs), real.raw_corpus_bleu(hyps, refs))
     assert_same(ours.raw_corpus_bleu(hyps, refs, 0.3), real.raw_corpus_bleu(hyps, refs, 0.3))
     for order in (2, 6):
@@ -121,7 +128,7 @@ def test_wmt21_raw_corpus_bleu_and_max_order(wmt21):
 @pytest.mark.parametrize("seed", [None, "7"])
 def test_wmt21_bootstrap(wmt21, monkeypatch, seed):
     refs, systems = wmt21["de-en"]
-    hyps = systems["Facebook-AI"]
+    hyps = nth(systems, 1)
     if seed is not None:
         monkeypatch.setenv("SACREBLEU_SEED", seed)
     theirs, mine = real.BLEU(), ours.BLEU()
@@ -140,15 +147,21 @@ def test_unseeded_bootstrap_is_recorded_in_the_signature(wmt21, monkeypatch):
     refs, systems = wmt21["de-en"]
     monkeypatch.setenv("SACREBLEU_SEED", "None")
     metric = ours.BLEU()
-    score = metric.corpus_score(systems["happypoet"], refs, n_bootstrap=50)
-    assert score.mean > 0 and score.ci >= 0
+    hyps = nth(systems, 2)
+    score = metric.corpus_score(hyps, refs, n_bootstrap=50)
+    again = metric.corpus_score(hyps, refs, n_bootstrap=50)
     assert "bs:50|seed:none|" in str(metric.get_signature())
+    # the corpus score is sacrebleu's; the resampling is not seeded: two runs draw different resamples
+    assert score.score == again.score == real.BLEU().corpus_score(hyps, refs).score
+    assert (score._mean, score._ci) != (again._mean, again._ci)
+    # and it is a bootstrap of this corpus: its mean lies near the corpus score, its interval is not empty
+    assert score._ci > 0 and abs(score._mean - score.score) < 2 * score._ci
 
 
 def test_wmt21_sentence_bleu(wmt21):
     refs, systems = wmt21["en-de"]
-    hyps = systems["Online-W"]
-    for i in range(0, 1000, 10):
+    hyps = nth(systems, 0)
+    for i in range(0, len(hyps), 10):
         segment_refs = [stream[i] for stream in refs]
         assert_same(ours.sentence_bleu(hyps[i], segment_refs), real.sentence_bleu(hyps[i], segment_refs))
     for options in ({"smooth_method": "floor"}, {"use_effective_order": False, "lowercase": True}):

@@ -18,7 +18,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from nltk.stem.porter import PorterStemmer
 
-from shared_data import shared_path
+from shared_data import mt_corpora, shared_path
 from textmetrics.kernels import porter
 from textmetrics.kernels.engine import K
 
@@ -81,22 +81,22 @@ def test_shared_dialogsum_tokens(split):
     print(f"DialogSum {split}: {assert_same(words)} distinct words")
 
 
-def test_shared_wmt21_english_tokens():
-    root = shared_path("data", "wmt21")
-    paths = sorted((root / "sources").glob("*.en")) + sorted((root / "references").glob("*.en"))
-    assert paths, f"no English sources or references under {root}"
+@pytest.mark.parametrize("corpus", mt_corpora())
+def test_mt_english_tokens(corpus):
+    """English sources and references of the in-repo MT sample, and of WMT21 when present."""
+    paths = [p for p in corpus.source_files() if p.suffix == ".en"] + corpus.reference_files("de-en")
+    assert paths, f"no English sources or references under {corpus.root}"
     words = tokens_of_text(paths)
-    assert len(words) > 3000
-    print(f"WMT21 English sources + references: {assert_same(words)} distinct words")
+    assert len(words) > {"sample": 200, "wmt21": 3000}[corpus.name]
+    print(f"{corpus.name} English sources + references: {assert_same(words)} distinct words")
 
 
-def test_shared_wmt21_english_system_outputs():
-    root = shared_path("data", "wmt21", "system-outputs")
-    paths = sorted(root.glob("*.en"))
-    if not paths:
-        pytest.skip(f"no English system outputs under {root}")
+@pytest.mark.parametrize("corpus", mt_corpora())
+def test_mt_english_system_outputs(corpus):
+    paths = corpus.system_files("de-en")
+    assert paths, f"no English system outputs under {corpus.root}"
     words = tokens_of_text(paths)
-    print(f"WMT21 English system outputs: {assert_same(words)} distinct words")
+    print(f"{corpus.name} English system outputs: {assert_same(words)} distinct words")
 
 
 # --------------------------------------------------------------------------------------------- exhaustive

@@ -8,22 +8,25 @@ import numpy as np
 import pytest
 
 import textmetrics as tm
-from shared_data import shared_path
+from shared_data import MT_SAMPLE, mt_corpora
 from textmetrics.significance import (bootstrap_ci, mean_of_stats, mean_score_stats, paired_approximate_randomization,
                                       paired_bootstrap)
 
 sacrebleu = pytest.importorskip("sacrebleu")
 
 
-@pytest.fixture(scope="module")
-def wmt():
-    base = shared_path("data", "wmt21")
-    read = lambda p: p.read_text(encoding="utf-8").splitlines()  # noqa: E731
-    refs = [read(base / "references" / f"newstest2021.de-en.ref.{k}.en") for k in "AB"]
-    systems = {name: read(base / "system-outputs" / f"newstest2021.de-en.hyp.{name}.en")
-               for name in ("Online-A", "Online-B", "UEdin")}
+# Three systems of each corpus: the baseline first (the WMT21 names are the ones this test has always used).
+SYSTEMS = {"sample": ("Birch", "Cedar", "Elm"), "wmt21": ("Online-A", "Online-B", "UEdin")}
+
+
+@pytest.fixture(scope="module", params=mt_corpora())
+def wmt(request):
+    """de-en of the in-repo MT sample, and of WMT21 when present: two reference streams, three systems."""
+    corpus = request.param
     n = 400  # a slice keeps the 10 000 AR trials quick
-    return [r[:n] for r in refs], {k: v[:n] for k, v in systems.items()}
+    refs = [r[:n] for r in corpus.streams("de-en")[:2]]
+    systems = corpus.systems("de-en")
+    return refs, {name: systems[name][:n] for name in SYSTEMS[corpus.name]}
 
 
 def _bleu_score(column_sums):
@@ -36,7 +39,7 @@ def _our_stats(refs, hyps):
 
 def test_bootstrap_matches_sacrebleu(wmt):
     refs, systems = wmt
-    hyps = systems["Online-B"]
+    hyps = list(systems.values())[1]
     theirs = sacrebleu.metrics.BLEU().corpus_score(hyps, refs, n_bootstrap=1000)
     ours = bootstrap_ci(_our_stats(refs, hyps), _bleu_score, n_samples=1000, seed=12345)
     assert ours.score == theirs.score
@@ -59,7 +62,7 @@ def test_paired_tests_match_sacrebleu(wmt, test_type):
                            n_samples=n_samples)()
     baseline = _our_stats(refs, named[0][1])
     test = paired_bootstrap if test_type == "bs" else paired_approximate_randomization
-    for k, (name, hyps) in enumerate(named[1:], start=1):
+    for k, (_, hyps) in enumerate(named[1:], start=1):
         ours = test(baseline, _our_stats(refs, hyps), _bleu_score, n_samples=n_samples, seed=12345)
         result = theirs["BLEU"][k]
         assert ours.score == result.score
@@ -76,14 +79,92 @@ def test_rouge_bootstrap_and_paired_tests(dialogsum_test):
     a, b = mean_score_stats(good), mean_score_stats(poor)
     ci = bootstrap_ci(a, mean_of_stats, n_samples=500)
     assert ci.score == pytest.approx(np.mean(good), rel=1e-15)
-    assert ci.low <= ci.mean <= ci.high and ci.low < ci.score < ci.high
+    # the resampled mean is the mean of the resamples drawn with sacrebleu's generator and seed
+    idxs = np.random.default_rng(12345).choice(len(good), size=(500, len(good)), replace=True)
+    assert ci.mean == pytest.approx(np.asarray(good)[idxs].mean(axis=1).mean(), rel=1e-12)
+    assert ci.low < ci.score < ci.high
     assert bootstrap_ci(a, mean_of_stats, n_samples=500) == ci  # seeded: deterministic
-    # A large real difference is significant; a system against itself is not "larger" in any resample.
+    # A large real difference is significant.
     assert paired_bootstrap(b, a, mean_of_stats, n_samples=500).p_value < 0.01
     assert paired_approximate_randomization(b, a, mean_of_stats, n_samples=500).p_value < 0.01
-    # Two halves of the same kind of system: differences are chance-level.
-    assert paired_approximate_randomization(a, mean_score_stats(good[::-1]), mean_of_stats,
-                                            n_samples=500).p_value > 0.05
+
+
+def _exchangeable(first: list, second: list, seed: int) -> tuple[list, list]:
+    """Two systems that differ on every segment where ``first`` and ``second`` differ, but between which the null
+    hypothesis holds by construction: a fair coin per segment decides which of the two outputs each one gets."""
+    coins = np.random.default_rng(seed).integers(2, size=len(first))
+    a = [x if c else y for x, y, c in zip(first, second, coins)]
+    b = [y if c else x for x, y, c in zip(first, second, coins)]
+    return a, b
+
+
+NULL_SEEDS = range(40)
+
+
+@pytest.mark.parametrize("test_type", ["ar", "bs"])
+def test_null_true_but_systems_differ_against_sacrebleu(test_type):
+    """Under a true null the p-value is ours and sacrebleu's on the same data and seed, for each of 40 random
+    exchangeable pairs of different outputs, and spreads over (0, 1] as a p-value should (not stuck near 0 or 1);
+    a real difference on the same data is significant."""
+    from scipy import stats as scipy_stats
+    from sacrebleu.significance import PairedTest
+
+    refs = [r[:120] for r in MT_SAMPLE.streams("en-de")]
+    systems = MT_SAMPLE.systems("en-de")
+    first, second = systems["Birch"][:120], systems["Cedar"][:120]
+    assert sum(x != y for x, y in zip(first, second)) > 100
+    test = paired_approximate_randomization if test_type == "ar" else paired_bootstrap
+    n_samples = 500
+    metric = sacrebleu.metrics.BLEU(references=refs)
+    ours, theirs = [], []
+    for seed in NULL_SEEDS:
+        a, b = _exchangeable(first, second, seed)
+        assert a != b
+        _, result = PairedTest([("a", a), ("b", b)], {"BLEU": metric}, references=None, test_type=test_type,
+                               n_samples=n_samples)()
+        mine = test(_our_stats(refs, a), _our_stats(refs, b), _bleu_score, n_samples=n_samples, seed=12345)
+        assert mine.score == result["BLEU"][1].score
+        assert abs(mine.p_value - result["BLEU"][1].p_value) <= 2 / (n_samples + 1)  # float32 ties (see above)
+        ours.append(mine.p_value)
+        theirs.append(result["BLEU"][1].p_value)
+    ours, theirs = np.array(ours), np.array(theirs)
+    print(f"{test_type}: p-values under the null: min {ours.min():.3f} median {np.median(ours):.3f} "
+          f"max {ours.max():.3f}")
+    if test_type == "ar":  # AR's p-value is uniform under the null: a level-0.05 test rejects about 5 % of the time
+        assert np.sum(ours < 0.05) <= 4 and np.sum(theirs < 0.05) <= 4
+        assert scipy_stats.kstest(ours, "uniform").pvalue > 0.01
+        assert np.median(ours) > 0.2 and ours.max() > 0.5
+    else:
+        # sacrebleu's bootstrap p-value (|Δ*| centred on its mean against |Δ|) is not uniform; a level-0.05 test
+        # still rejects a true null at most about 5 % of the time
+        assert np.sum(ours < 0.05) <= 4 and np.sum(theirs < 0.05) <= 4
+        assert np.median(ours) > 0.1
+        assert len(set(ours.tolist())) > 10  # it does depend on the data: not a constant
+    # the same procedure sees the difference between the best and the worst system of the sample
+    mine = test(_our_stats(refs, systems["Alder"][:120]), _our_stats(refs, systems["Fir"][:120]), _bleu_score,
+                n_samples=n_samples, seed=12345)
+    assert mine.p_value == 1 / (n_samples + 1)
+
+
+def test_rouge_null_true_p_values_spread():
+    """ROUGE-L means of exchangeable pairs built from two different references of each sample dialogue: the
+    approximate randomization p-value is spread over (0, 1] (uniform under a true null), with few rejections."""
+    from scipy import stats as scipy_stats
+
+    from shared_data import dialogsum
+
+    rows = dialogsum("sample")
+    first = [tm.rouge_l(r["summary1"], r["summary2"]).fmeasure for r in rows]
+    second = [tm.rouge_l(r["summary1"], r["summary3"]).fmeasure for r in rows]
+    p_values = []
+    for seed in NULL_SEEDS:
+        a, b = _exchangeable(first, second, seed)
+        assert a != b
+        p_values.append(paired_approximate_randomization(mean_score_stats(a), mean_score_stats(b), mean_of_stats,
+                                                         n_samples=500).p_value)
+    p_values = np.array(p_values)
+    assert np.sum(p_values < 0.05) <= 6
+    assert scipy_stats.kstest(p_values, "uniform").pvalue > 0.01
 
 
 def test_bad_input():

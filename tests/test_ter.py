@@ -4,9 +4,9 @@ API, errors.
 Every expected value is computed by sacrebleu in the test itself (the literals quoted from
 ../shared/notes/chrf-ter-semantics.md are sacrebleu 2.6.0 outputs too, and are re-checked against sacrebleu here).
 Data: the in-repo DialogSum sample (src/textmetrics/data/dialogsum-summaries, data/dialogsum-sample), synthetic and
-hypothesis-generated text; the WMT21 volume test runs when ../shared/data/wmt21 is present (a rotating window of
-segments per system; TEXTMETRICS_WMT21_FULL=1 scores every segment of every system, which takes sacrebleu about
-15 minutes).
+hypothesis-generated text, the in-repo multi-reference MT sample (tests/data/mt-sample); the same corpus test runs on
+the WMT21 volume when ../shared/data/wmt21 is present (a rotating window of segments per system;
+TEXTMETRICS_WMT21_FULL=1 scores every segment of every system, which takes sacrebleu about 15 minutes).
 """
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from sacrebleu.metrics import TER, lib_ter
 from sacrebleu.tokenizers.tokenizer_ter import TercomTokenizer
 
+from shared_data import MT_PAIRS, mt_corpora_present, mt_volume_placeholder
 from textmetrics._version import __version__
 from textmetrics.kernels import ter as kernels
 from textmetrics.metrics.ter import (
@@ -38,7 +39,6 @@ from textmetrics.reference import ter as reference
 REPO = Path(__file__).resolve().parents[1]
 SUMMARIES = REPO / "src" / "textmetrics" / "data" / "dialogsum-summaries" / "summaries.jsonl"
 DIALOGUES = REPO / "data" / "dialogsum-sample" / "test.jsonl"
-WMT21 = (REPO / ".." / "shared" / "data" / "wmt21").resolve()
 VERSION = f"version:textmetrics-{__version__}"
 FLAGS = list(itertools.product((False, True), repeat=4))  # normalized, no_punct, asian_support, case_sensitive
 
@@ -459,40 +459,25 @@ def test_warmup_runs():
     warmup()
 
 
-# ------------------------------------------------------------------------------------ WMT21 volume
+# ------------------------------------------------------------- corpora: in-repo MT sample, WMT21 volume
 
 FULL = os.environ.get("TEXTMETRICS_WMT21_FULL") == "1"
 WINDOW = 60
 
 
-def _read_lines(path: Path) -> list[str]:
-    lines = path.read_text(encoding="utf-8").split("\n")
-    return lines[:-1] if lines and lines[-1] == "" else lines
-
-
-@cache
-def wmt21(pair: str):
-    tl = pair[-2:]
-    ref_streams = [_read_lines(p) for p in sorted((WMT21 / "references").glob(f"newstest2021.{pair}.ref.*.{tl}"))]
-    systems = {p.name.split(".hyp.", 1)[1].rsplit(".", 1)[0]: _read_lines(p)
-               for p in sorted((WMT21 / "system-outputs").glob(f"newstest2021.{pair}.hyp.*.{tl}"))}
-    return ref_streams, [list(seg) for seg in zip(*ref_streams, strict=True)], systems
-
-
 def _wmt_params():
-    if not WMT21.is_dir():
-        return [pytest.param(None, None, 0, marks=pytest.mark.skip(reason=f"{WMT21} not found"))]
-    return [pytest.param(pair, system, i, id=f"{pair}-{system}")
-            for pair in ("en-de", "de-en") for i, system in enumerate(sorted(wmt21(pair)[2]))]
+    return [pytest.param(corpus, pair, system, i, id=f"{corpus.name}-{pair}-{system}")
+            for corpus in mt_corpora_present() for pair in MT_PAIRS
+            for i, system in enumerate(corpus.systems(pair))] + mt_volume_placeholder(4)
 
 
-@pytest.mark.parametrize(("pair", "system", "index"), _wmt_params())
-def test_wmt21_every_system(pair, system, index):
-    """Every WMT21 system against all its references: a window of 60 segments that moves from system to system
-    (together they cover the test sets), with the tokenizer options rotating; every segment with
-    TEXTMETRICS_WMT21_FULL=1."""
-    ref_streams, per_segment, systems = wmt21(pair)
-    hyps = systems[system]
+@pytest.mark.parametrize(("corpus", "pair", "system", "index"), _wmt_params())
+def test_corpus_every_system(corpus, pair, system, index):
+    """Every system of the in-repo MT sample and of WMT21 (when present) against all its references: a window of
+    60 segments that moves from system to system (together they cover the test sets), with the tokenizer options
+    rotating; every segment with TEXTMETRICS_WMT21_FULL=1."""
+    ref_streams, per_segment = corpus.streams(pair), corpus.per_segment(pair)
+    hyps = corpus.systems(pair)[system]
     if FULL:
         lo, hi = 0, len(hyps)
     else:

@@ -1,10 +1,12 @@
 """Paths and tokenizers shared by the finetune tests (imported by conftest.py and the test modules)."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED = REPO.parent / "shared"
+# TEXTMETRICS_SHARED moves (or, pointing at a missing folder, hides) the shared volume, as in tests/shared_data.py
+SHARED = Path(os.environ.get("TEXTMETRICS_SHARED") or REPO.parent / "shared")
 LLAMA2_TOKENIZER = SHARED / "data" / "llama2-tokenizer"
 DIALOGSUM = SHARED / "data" / "dialogsum"
 SAMPLE = REPO / "data" / "dialogsum-sample"

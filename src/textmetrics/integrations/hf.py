@@ -23,9 +23,16 @@ from ..metrics.bleu import bleu
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
 
 
-def compute(predictions: Sequence[str], references: Sequence, *, rouge_types: Sequence[str] = ROUGE_TYPES,
+def compute(predictions: Sequence[str], references: Sequence, *, rouge_types: Optional[Sequence[str]] = ROUGE_TYPES,
             use_aggregator: bool = True, use_stemmer: bool = False, tokenizer=None) -> dict:
-    """ROUGE F-measures: the mean per type (``use_aggregator=True``) or one list per type."""
+    """ROUGE F-measures: the mean per type (``use_aggregator=True``) or one list per type.
+
+    As evaluate's rouge: ``rouge_types=None`` means the four default types; rougeLsum's sentences are the
+    ``"\n"``-separated lines of each text (nothing is split for the caller); a ``tokenizer`` is a callable
+    ``text -> tokens`` and, as in rouge-score, replaces stemming (``use_stemmer`` then has no effect).
+    """
+    if rouge_types is None:
+        rouge_types = ROUGE_TYPES
     result = rouge(references, predictions, list(rouge_types), stemmer=use_stemmer,
                    tokenizer=tokenizer if tokenizer is not None else "default")
     if use_aggregator:
@@ -58,8 +65,9 @@ def compute_metrics(tokenizer, metrics: Sequence[str] = ROUGE_TYPES + ("bleu",),
         tokenizer: the model's tokenizer (``batch_decode``, ``pad_token_id``).
         metrics: ROUGE metric names (as ``textmetrics.rouge``) and/or ``"bleu"`` (sacrebleu's corpus BLEU, 13a).
         stemmer: Porter stemming for ROUGE.
-        sentence_split: how to split a text into sentences for rougeLsum (joined with newlines); by default the
-            decoded text is used as is, so rougeLsum sees the newlines the model produced.
+        sentence_split: how to split a text into sentences for rougeLsum (joined with newlines; the other ROUGE
+            types and BLEU score the decoded text as it is); by default rougeLsum sees the newlines the model
+            produced.
 
     Returns:
         ``fn(eval_prediction) -> {"rouge1": ..., "bleu": ..., "gen_len": ...}``: ROUGE F in [0, 1], BLEU in 0-100,
@@ -71,13 +79,16 @@ def compute_metrics(tokenizer, metrics: Sequence[str] = ROUGE_TYPES + ("bleu",),
     def fn(eval_prediction) -> dict:
         predictions, labels = eval_prediction.predictions, eval_prediction.label_ids
         preds_text, labels_text = decode(tokenizer, predictions), decode(tokenizer, labels)
-        if sentence_split is not None:
-            preds_text = ["\n".join(sentence_split(t)) for t in preds_text]
-            labels_text = ["\n".join(sentence_split(t)) for t in labels_text]
         out = {}
         if rouge_metrics:
             result = rouge(labels_text, preds_text, rouge_metrics, stemmer=stemmer)
             out.update({name: score.fmeasure for name, score in result.mean().items()})
+            lsum = [m for m in rouge_metrics if m == "rougeLsum"]
+            if sentence_split is not None and lsum:  # only rougeLsum sees the sentence lines
+                split_preds = ["\n".join(sentence_split(t)) for t in preds_text]
+                split_labels = ["\n".join(sentence_split(t)) for t in labels_text]
+                result = rouge(split_labels, split_preds, lsum, stemmer=stemmer)
+                out.update({name: score.fmeasure for name, score in result.mean().items()})
         if "bleu" in metrics:
             out["bleu"] = bleu(labels_text, preds_text).score
         ids = np.asarray(predictions[0] if isinstance(predictions, tuple) else predictions)
