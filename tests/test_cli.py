@@ -315,7 +315,8 @@ def test_stdin_for_references_or_candidates(small):
     # stdin as one of several systems, and as a JSONL file giving both references and candidates
     two = report(textmetrics("bleu", ref, "-c", sys_a, "-", "-f", "json", stdin=small[2].read_bytes()))
     assert [s["system"] for s in two["systems"]] == [str(sys_a), "<stdin>"]
-    records = [{"ref": r, "prediction": c} for r, c in zip(ref.read_text().splitlines(), sys_a.read_text().splitlines())]
+    pairs = zip(ref.read_text().splitlines(), sys_a.read_text().splitlines())
+    records = [{"ref": r, "prediction": c} for r, c in pairs]
     jsonl = report(textmetrics("rouge", "-", "--ref-field", "ref", "-f", "json", "--per-segment",
                                stdin="".join(json.dumps(r) + "\n" for r in records)))
     jsonl["systems"][0].pop("system")
@@ -578,10 +579,12 @@ def test_without_per_segment_no_segment_column(small):
     ("rouge", ["-c", "{a}", "--confidence"], ["-c", "{a}", "--confidence", "1000"]),
     ("rouge", ["-c", "{a}", "{b}", "--paired-bs", "--paired-samples", "30"],
      ["-c", "{a}", "{b}", "--paired-bs", "--paired-bs-n", "30"]),
-    ("rouge", ["-c", "{a}", "{b}", "--paired-bs", "--paired-samples", "30"], ["-c", "{a}", "{b}", "-pbs", "-pbsn", "30"]),
+    ("rouge", ["-c", "{a}", "{b}", "--paired-bs", "--paired-samples", "30"],
+     ["-c", "{a}", "{b}", "-pbs", "-pbsn", "30"]),
     ("bleu", ["-c", "{a}", "{b}", "--paired-ar", "--paired-samples", "30"],
      ["-c", "{a}", "{b}", "--paired-ar", "--paired-ar-n", "30"]),
-    ("bleu", ["-c", "{a}", "{b}", "--paired-ar", "--paired-samples", "30"], ["-i", "{a}", "{b}", "-par", "-parn", "30"]),
+    ("bleu", ["-c", "{a}", "{b}", "--paired-ar", "--paired-samples", "30"],
+     ["-i", "{a}", "{b}", "-par", "-parn", "30"]),
     ("bleu", ["-c", "{a}", "{b}", "--paired-ar"], ["-c", "{a}", "{b}", "--paired-ar", "--paired-ar-n", "10000"]),
     ("bleu", ["-c", "{a}", "--smooth", "floor", "--smooth-value", "0.2"],
      ["-c", "{a}", "--smooth-method", "floor", "-sv", "0.2"]),

