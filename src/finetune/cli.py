@@ -1,4 +1,5 @@
-"""``finetune run|train|predict|evaluate --config FILE [key=value ...]``: the pipeline's steps and their order."""
+"""``finetune run|train|predict|evaluate|export --config FILE [key=value ...]``: the pipeline's steps and their
+order."""
 from __future__ import annotations
 
 import argparse
@@ -21,11 +22,17 @@ from .config import Config, ConfigError, FinetuneError, load_config, to_dict  # 
 from .model import is_main_process, log  # noqa: E402
 
 PREDICTIONS = {"base": "predictions-base.jsonl", "finetuned": "predictions-finetuned.jsonl"}
+MBR = "finetuned-mbr"  # the tag of the MBR predictions of the fine-tuned model (predict.mbr_samples > 0)
+MBR_PREDICTIONS = "predictions-finetuned-mbr.jsonl"
 HASH_CACHE = ".hash-cache.json"
 
 
 def prediction_files(cfg: Config) -> dict[str, Path]:
     return {tag: Path(cfg.output_dir) / name for tag, name in PREDICTIONS.items()}
+
+
+def prediction_path(cfg: Config, tag: str) -> Path:
+    return Path(cfg.output_dir) / (MBR_PREDICTIONS if tag == MBR else PREDICTIONS[tag])
 
 
 class Pipeline:
@@ -85,7 +92,7 @@ class Pipeline:
     def training_fingerprint(self) -> dict:
         import dataclasses
 
-        from .fingerprint import hash_frame, make
+        from .fingerprint import hash_frame, hash_obj, make
         from .train import NOT_IN_TRAINING_FINGERPRINT, autocast_dtype
 
         d, m = self.cfg.data, self.cfg.model
@@ -94,37 +101,71 @@ class Pipeline:
         training["processes"] = int(os.environ.get("WORLD_SIZE", "1"))
         dtype = autocast_dtype(self.cfg)
         training["autocast"] = str(dtype).replace("torch.", "") if dtype is not None else None
+        from .train import selection_settings
+
+        selection = selection_settings(self.cfg)
+        if selection is not None:  # only then: fingerprints of runs without best-model selection stay as they were
+            selection["eval_rows"] = hash_frame(self.splits.eval)
+            if "generation" in selection:
+                from .loop_metrics import eval_rows
+
+                selection["generation"]["rows_hash"] = hash_obj(eval_rows(self.splits,
+                                                                          self.cfg.train.generation_eval_size))
+            training["selection"] = selection
         return make("training", {
             **self.common_components(),
             "data": {"train_rows": hash_frame(self.splits.train), "train_size": d.train_size, "seed": d.seed},
-            "prompt": dataclasses.asdict(self.cfg.prompt),
+            "prompt": self.training_prompt_components(),
             "lora": {"r": m.lora_r, "alpha": m.lora_alpha, "dropout": m.lora_dropout,
                      "target_modules": list(m.target_modules)},
             "training": training,
         })
 
+    def training_prompt_components(self) -> dict:
+        """Every prompt setting; the chat ones only when the chat template is on (older fingerprints still match)."""
+        import dataclasses
+
+        settings = dataclasses.asdict(self.cfg.prompt)
+        if not self.cfg.prompt.chat_template:
+            for key in ("chat_template", "chat_message", "chat_system"):
+                settings.pop(key)
+        return settings
+
+    def prompt_components(self) -> dict:
+        """The prompt settings that decide prediction prompts (the chat settings only when the chat template is on,
+        so that fingerprints made before the option existed still match)."""
+        p = self.cfg.prompt
+        if p.chat_template:
+            return {"chat_template": True, "chat_message": p.chat_message, "chat_system": p.chat_system}
+        return {"template": p.template}
+
     def predictions_fingerprint(self, tag: str) -> dict | None:
-        """The fingerprint predictions made now would get; None for "finetuned" without a complete adapter."""
+        """The fingerprint predictions made now would get; None for "finetuned" (and the MBR file) without a
+        complete adapter."""
         from .fingerprint import hash_frame, make
-        from .predict import generation_settings
+        from .predict import generation_settings, mbr_settings
         from .train import ADAPTER_DIR, adapter_sha256
 
+        settings = mbr_settings(self.cfg.predict) if tag == MBR else generation_settings(self.cfg.predict)
         components = {
             **self.common_components(),
             "data": {"test_rows": hash_frame(self.splits.test)},
-            "prompt": {"template": self.cfg.prompt.template},
-            "generation": generation_settings(self.cfg.predict),
+            "prompt": self.prompt_components(),
+            "generation": settings,
         }
-        if tag == "finetuned":
+        if tag in ("finetuned", MBR):
             digest = adapter_sha256(self.out / ADAPTER_DIR)
             if digest is None:
                 return None
             components["adapter"] = digest
         return make(f"predictions-{tag}", components)
 
-    def expected_ids(self) -> list[str]:
+    def expected_ids(self, tag: str = "base") -> list[str]:
+        from .predict import mbr_limit
+
         ids = [str(i) for i in self.splits.test["id"]]
-        return ids if self.cfg.predict.limit is None else ids[: self.cfg.predict.limit]
+        limit = mbr_limit(self.cfg.predict) if tag == MBR else self.cfg.predict.limit
+        return ids if limit is None else ids[:limit]
 
     # --- steps ----------------------------------------------------------------------------------------------
     def base_model(self):
@@ -138,7 +179,8 @@ class Pipeline:
         return self.model
 
     def predict(self, tag: str):
-        """Predict the test rows with the base model (tag "base") or with the adapter ("finetuned").
+        """Predict the test rows with the base model (tag "base"), with the adapter ("finetuned"), or with the
+        adapter and MBR decoding ("finetuned-mbr", the first predict.mbr_limit rows).
 
         A complete file with the same fingerprint is reused without loading the model.
         """
@@ -153,28 +195,30 @@ class Pipeline:
         if fingerprint is None:
             raise FileNotFoundError(f"no complete LoRA adapter in {self.out / ADAPTER_DIR} (run `finetune train` "
                                     "first)")
-        path = prediction_files(self.cfg)[tag]
-        expected = self.expected_ids()
+        path = prediction_path(self.cfg, tag)
+        expected = self.expected_ids(tag)
         if matches(read_json(sidecar(path)), fingerprint):
             done = read_done(path)
             if [str(r["id"]) for r in done[: len(expected)]] == expected:
                 log(f"{path.name}: complete and made with the same settings, reused")
                 return done[: len(expected)]
         model = self.base_model()
-        if tag == "finetuned" and not hasattr(model, "peft_config"):
+        if tag in ("finetuned", MBR) and not hasattr(model, "peft_config"):
             model = self.model = load_adapter(model, self.out / ADAPTER_DIR)
         base_of_peft = tag == "base" and hasattr(model, "peft_config")
         with model.disable_adapter() if base_of_peft else contextlib.nullcontext():
             try:
                 return predict(model, self.tokenizer, self.builder, self.splits.test, path, self.cfg.predict,
-                               desc=f"predict ({tag})", fingerprint=fingerprint)
+                               desc=f"predict ({tag})", fingerprint=fingerprint, mbr=tag == MBR)
             except ValueError as exc:  # a file from other test rows
                 raise FinetuneError(str(exc)) from None
 
-    def train(self):
+    def train(self, loop_table: bool = True):
         """Train the adapter, or reuse it when it was trained with the same settings to the planned step.
 
-        Returns the Trainer, or None when the saved adapter was reused without loading the model.
+        Prints the loss table, and with ``loop_table`` the in-loop generation metrics (train.generation_eval_size;
+        `finetune run` prints them at its end instead). Returns the Trainer, or None when the saved adapter was
+        reused without loading the model.
         """
         from .data import tokenize_rows, write_report
         from .model import add_lora
@@ -204,9 +248,16 @@ class Pipeline:
             if is_main_process():
                 trainable, total = model.get_nb_trainable_parameters()
                 log(f"LoRA: {trainable:,} trainable of {total:,} parameters")
-            trainer = train(self.cfg, model, self.tokenizer, train_ds, eval_ds, fingerprint=fingerprint)
+            generation_rows = None
+            if t.generation_eval_size and validation:
+                from .loop_metrics import eval_rows
+
+                generation_rows = eval_rows(self.splits, t.generation_eval_size)
+            trainer = train(self.cfg, model, self.tokenizer, train_ds, eval_ds, fingerprint=fingerprint,
+                            generation_rows=generation_rows, builder=self.builder)
             self.model = trainer.model
             history = trainer.state.log_history
+        self.history = history
         if is_main_process():
             rows = loss_table(history)
             print("\n| step | training loss | validation loss |\n| --- | --- | --- |")
@@ -214,7 +265,18 @@ class Pipeline:
                 fmt = lambda v: "" if v is None else f"{v:.4f}"  # noqa: E731
                 print(f"| {step} | {fmt(loss)} | {fmt(eval_loss)} |")
             print()
+            if loop_table:
+                self.print_loop_table()
         return trainer
+
+    def print_loop_table(self) -> None:
+        """The in-loop generation metrics of the last training (or of the reused run's log), if there are any."""
+        from .loop_metrics import loop_table
+
+        text = loop_table(getattr(self, "history", None) or [])
+        if text and is_main_process():
+            print("In-loop metrics (train.generation_eval_size validation rows, generated at each evaluation):\n")
+            print(text + "\n")
 
 
 def report_fingerprint(pipeline: Pipeline, files: dict[str, Path], sidecars: dict[str, dict]) -> dict:
@@ -224,29 +286,35 @@ def report_fingerprint(pipeline: Pipeline, files: dict[str, Path], sidecars: dic
     import textmetrics
 
     scorer = textmetrics.__version__
-    return fp.make("report", {
+    components = {
         "predictions": {tag: {"fingerprint": sidecars[tag]["hash"], "sha256": fp.file_sha256(path)}
                         for tag, path in files.items()},
         "ids": fp.hash_obj(pipeline.expected_ids()),
         "scoring": {"metrics": list(METRICS) + list(CORPUS_METRICS), "textmetrics": scorer},
-    })
+    }
+    if MBR in files:  # only then, so that reports made before MBR existed are still reused
+        components["mbr_ids"] = fp.hash_obj(pipeline.expected_ids(MBR))
+    return fp.make("report", components)
 
 
 def evaluate(cfg: Config, pipeline: Pipeline | None = None) -> dict:
     """Score the prediction files, after checking that each one is complete, has no duplicate, and was made with
     the current settings (and, for the fine-tuned file, the current adapter)."""
     from . import fingerprint as fp
-    from .evaluate import PredictionsError, build_report, table, write_report
+    from .evaluate import PredictionsError, add_mbr, build_report, cost_lines, table, write_report
 
     pipeline = pipeline or Pipeline(cfg, need_model=False)
     files = {tag: path for tag, path in prediction_files(cfg).items() if path.is_file()}
+    mbr_path = prediction_path(cfg, MBR)
+    if cfg.predict.mbr_samples and mbr_path.is_file():  # MBR off: an old MBR file is left out of the report
+        files[MBR] = mbr_path
     if not files:
         raise FileNotFoundError(f"no prediction files in {cfg.output_dir} to score (run `finetune predict` first)")
     sidecars = {}
     for tag, path in files.items():
         current = pipeline.predictions_fingerprint(tag)
         recorded = fp.read_json(fp.sidecar(path))
-        redo = "finetune predict --base" if tag == "base" else "finetune predict"
+        redo = "finetune predict --base" if tag == "base" else "finetune predict"  # (MBR: after the greedy)
         if current is None:
             raise PredictionsError(f"{path.name} cannot be checked: {pipeline.out / 'adapter'} holds no complete "
                                    "adapter (run `finetune train`, then `finetune predict`)")
@@ -261,14 +329,68 @@ def evaluate(cfg: Config, pipeline: Pipeline | None = None) -> dict:
     if previous and fp.matches(previous.get("fingerprint"), fingerprint) and md_path.is_file():
         report = previous
         log("report.json: same predictions and scoring, reused")
+        cost = {tag: sidecars[tag].get("cost") for tag in files}
+        if report.get("cost") != cost:  # the same predictions made again (e.g. deleted): their new timings
+            report["cost"] = cost
+            json_path, md_path = write_report(report, cfg.output_dir)
     else:
         ids = [str(i) for i in pipeline.splits.test["id"]]
-        report = build_report(files, pipeline.expected_ids(), ids)
+        report = build_report({t: f for t, f in files.items() if t != MBR}, pipeline.expected_ids(), ids) \
+            if set(files) - {MBR} else {"scores": {}, "files": {}}
+        if MBR in files:
+            p = cfg.predict
+            add_mbr(report, files[MBR], files.get("finetuned"), pipeline.expected_ids(MBR), ids,
+                    {"samples": p.mbr_samples, "metric": p.mbr_metric, "temperature": p.mbr_temperature,
+                     "top_p": p.mbr_top_p, "top_k": p.top_k})
+        report["cost"] = {tag: sidecars[tag].get("cost") for tag in files}
         report["fingerprint"] = fingerprint
         json_path, md_path = write_report(report, cfg.output_dir)
     print("\n" + table(report) + "\n")
+    for line in cost_lines(report):
+        print(line)
     log(f"report: {md_path} and {json_path}")
     return report
+
+
+def write_card(cfg: Config, pipeline: Pipeline, report: dict | None) -> None:
+    """The adapter's model card (``output_dir/adapter/README.md``, in place of peft's template) from the run's
+    settings and report; written only when its text changed."""
+    from .export import write_adapter_card
+
+    if is_main_process() and (Path(cfg.output_dir) / "adapter" / "adapter_config.json").is_file():
+        path = write_adapter_card(cfg, pipeline, report)
+        log(f"model card: {path}")
+
+
+def export(cfg: Config, merge: bool, dtype: str | None, out: str | None) -> Path | None:
+    """``finetune export``: the model card with the current report's scores, and with ``merge`` the adapter merged
+    into an unquantized base (``merge_and_unload``), saved with the tokenizer and the card. Returns the merged
+    folder (None without ``merge``)."""
+    from .evaluate import PredictionsError
+    from .export import merged_dir, write_adapter_card
+    from .model import merge_adapter
+    from .train import ADAPTER_DIR, adapter_sha256
+
+    pipeline = Pipeline(cfg, need_model=False)
+    adapter = pipeline.out / ADAPTER_DIR
+    if adapter_sha256(adapter) is None:
+        raise FileNotFoundError(f"no complete LoRA adapter in {adapter} (run `finetune train` or `finetune run` "
+                                "first)")
+    try:
+        report = evaluate(cfg, pipeline)
+    except (PredictionsError, FileNotFoundError) as exc:
+        log(f"the model card gets no scores: {exc}")
+        report = None
+    log(f"model card: {write_adapter_card(cfg, pipeline, report)}")
+    if not merge:
+        return None
+    dtype = dtype or cfg.model.dtype
+    target = Path(out) if out else merged_dir(cfg)
+    t = time.time()
+    merge_adapter(cfg.model, adapter, target, dtype=dtype)
+    write_adapter_card(cfg, pipeline, report, merged=target, dtype=dtype)
+    log(f"merged model ({dtype}) saved to {target} in {time.time() - t:.1f} s")
+    return target
 
 
 def run(cfg: Config, allow_cpu: bool = False) -> dict:
@@ -276,27 +398,42 @@ def run(cfg: Config, allow_cpu: bool = False) -> dict:
     t0 = time.time()
     pipeline = Pipeline(cfg, allow_cpu=allow_cpu)
     steps = [("base model predictions", lambda: pipeline.predict("base")),
-             ("training", pipeline.train),
+             ("training", lambda: pipeline.train(loop_table=False)),
              ("fine-tuned predictions", lambda: pipeline.predict("finetuned"))]
+    if cfg.predict.mbr_samples:
+        steps.append((f"fine-tuned MBR predictions ({cfg.predict.mbr_samples} samples per row)",
+                      lambda: pipeline.predict(MBR)))
+    total = len(steps) + 1
     for n, (name, step) in enumerate(steps, 1):
-        log(f"step {n}/4: {name} ({time.time() - t0:.0f} s so far)")
+        log(f"step {n}/{total}: {name} ({time.time() - t0:.0f} s so far)")
         step()
-    log(f"step 4/4: scores ({time.time() - t0:.0f} s so far)")
+    log(f"step {total}/{total}: scores ({time.time() - t0:.0f} s so far)")
     report = evaluate(cfg, pipeline)
+    write_card(cfg, pipeline, report)
+    pipeline.print_loop_table()  # the in-loop metrics of training, after the before/after table
     log(f"done in {time.time() - t0:.0f} s")
     return report
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="finetune", description=__doc__)
-    parser.add_argument("command", choices=["run", "train", "predict", "evaluate"],
-                        help="run = predict with the base model, train, predict with the adapter, evaluate")
+    parser.add_argument("command", choices=["run", "train", "predict", "evaluate", "export"],
+                        help="run = predict with the base model, train, predict with the adapter, evaluate; "
+                             "export = the model card, and with --merge the merged model")
     parser.add_argument("--config", required=True, help="YAML settings file, e.g. configs/default.yaml")
     parser.add_argument("--base", action="store_true", help="predict: use the base model, not the adapter")
     parser.add_argument("--allow-cpu", action="store_true",
                         help="run a multi-billion-parameter model even without a CUDA GPU (refused otherwise)")
+    parser.add_argument("--merge", action="store_true",
+                        help="export: merge the adapter into the unquantized base model and save it")
+    parser.add_argument("--dtype", choices=["float16", "bfloat16", "float32"], default=None,
+                        help="export --merge: weight dtype of the merged model (default: model.dtype)")
+    parser.add_argument("--out", default=None, help="export --merge: folder for the merged model "
+                                                   "(default: output_dir/merged)")
     parser.add_argument("overrides", nargs="*", metavar="key=value", help="override settings, e.g. train.max_steps=5")
     args = parser.parse_intermixed_args(argv)
+    if args.command != "export" and (args.merge or args.dtype or args.out):
+        parser.error("--merge, --dtype and --out belong to `finetune export`")
     try:
         cfg = load_config(args.config, args.overrides)
     except ConfigError as exc:
@@ -311,7 +448,12 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "predict":
             pipeline = Pipeline(cfg, allow_cpu=args.allow_cpu)
             adapter = Path(cfg.output_dir) / "adapter"
-            pipeline.predict("base" if args.base or not adapter.is_dir() else "finetuned")
+            tag = "base" if args.base or not adapter.is_dir() else "finetuned"
+            pipeline.predict(tag)
+            if tag == "finetuned" and cfg.predict.mbr_samples:
+                pipeline.predict(MBR)
+        elif args.command == "export":
+            export(cfg, args.merge, args.dtype, args.out)
         else:
             evaluate(cfg)
     except (FileNotFoundError, FinetuneError) as exc:  # missing files; settings, data or outputs to fix

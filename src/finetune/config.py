@@ -66,6 +66,12 @@ class PromptConfig:
     train_on_prompt: bool = True
     truncate_input: bool = False
     drop_cut_targets: bool = False
+    # Build prompts with the tokenizer's own chat template (tokenizer.apply_chat_template, add_generation_prompt)
+    # instead of `template`: one user message, chat_message with {input} replaced by the dialogue, after an optional
+    # system message (null: none, so the template's own default applies, e.g. SmolLM2's "You are a helpful ...").
+    chat_template: bool = False
+    chat_message: str = "Summarize the following conversation.\n\n{input}"
+    chat_system: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +117,17 @@ class TrainConfig:
     bf16: bool = False
     fp16: bool = False
     report_to: str = "none"
+    # Generation inside the training loop (0 = off): at every evaluation the first generation_eval_size validation
+    # rows are generated with the predict settings and scored (ROUGE-1/2/L/Lsum, BLEU) next to eval_loss.
+    generation_eval_size: int = 0
+    # Best-model selection: a metric of the evaluations (loss, or with generation_eval_size > 0 rouge1, rouge2,
+    # rougeL, rougeLsum, bleu; an eval_ prefix is allowed). null: loss. greater_is_better null: derived from it.
+    metric_for_best_model: Optional[str] = None
+    greater_is_better: Optional[bool] = None
+    load_best_model_at_end: bool = False
+    # Stop when metric_for_best_model did not improve (by more than the threshold) for this many evaluations.
+    early_stopping_patience: Optional[int] = None  # null or 0: off
+    early_stopping_threshold: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -133,6 +150,14 @@ class PredictConfig:
     top_k: int = 50
     seed: int = 42
     stop_strings: tuple[str, ...] = ()
+    # MBR decoding (0 = off): sample mbr_samples candidates per test row (seeded like do_sample, with
+    # mbr_temperature/mbr_top_p and top_k) and keep the one with the highest mean mbr_metric F against the others.
+    # Written to predictions-finetuned-mbr.jsonl next to the greedy predictions; mbr_limit: only the first rows.
+    mbr_samples: int = 0
+    mbr_metric: str = "rougeL"
+    mbr_temperature: float = 0.3
+    mbr_top_p: float = 0.95
+    mbr_limit: Optional[int] = None
 
 
 @dataclass(frozen=True)
@@ -154,9 +179,63 @@ CHOICES = {
     "train.save_strategy": ("steps", "epoch", "no"),
     "train.autocast_dtype": ("auto", "bfloat16", "float16"),
     "train.report_to": ("none", "tensorboard"),
+    "predict.mbr_metric": ("rouge1", "rouge2", "rougeL", "rougeLsum", "rougeSU4"),
 }
 
 ALL_LINEAR = "all-linear"
+
+
+LOOP_METRICS = ("rouge1", "rouge2", "rougeL", "rougeLsum", "bleu")  # scored by train.generation_eval_size
+
+
+def best_metric(t: "TrainConfig") -> str:
+    """train.metric_for_best_model without an eval_ prefix; "loss" when it is null."""
+    name = t.metric_for_best_model or "loss"
+    return name[len("eval_"):] if name.startswith("eval_") else name
+
+
+def selection_on(t: "TrainConfig") -> bool:
+    """Whether an evaluation metric decides the weights: best-model loading or early stopping."""
+    return t.load_best_model_at_end or bool(t.early_stopping_patience)
+
+
+def _validate_loop_metrics(t: "TrainConfig") -> None:
+    # generation_eval_size without evaluations (train.eval_strategy=no, e.g. as an override of a file that turns
+    # generation on) generates nothing, like the validation loss: not an error
+    if t.generation_eval_size < 0:
+        raise ConfigError(f"train.generation_eval_size must be 0 (off) or more, got {t.generation_eval_size}")
+    metric = best_metric(t)
+    if metric not in ("loss",) + LOOP_METRICS:
+        raise ConfigError(f"setting 'train.metric_for_best_model' must be loss or one of {', '.join(LOOP_METRICS)} "
+                          f"(an eval_ prefix is allowed), got {t.metric_for_best_model!r}")
+    if metric in LOOP_METRICS and t.generation_eval_size == 0:
+        raise ConfigError(f"train.metric_for_best_model={t.metric_for_best_model} is scored on generated text, but "
+                          "train.generation_eval_size=0 generates nothing: set train.generation_eval_size to a few "
+                          "rows (e.g. 4), or train.metric_for_best_model=loss")
+    if t.early_stopping_patience is not None and t.early_stopping_patience < 0:
+        raise ConfigError(f"train.early_stopping_patience must be null or 0 (off) or more, got "
+                          f"{t.early_stopping_patience}")
+    if t.early_stopping_threshold < 0:
+        raise ConfigError(f"train.early_stopping_threshold must be 0 or more, got {t.early_stopping_threshold}")
+    for name, on, steps_rule in (("train.load_best_model_at_end=true", t.load_best_model_at_end, "multiple"),
+                                 (f"train.early_stopping_patience={t.early_stopping_patience}",
+                                  bool(t.early_stopping_patience), "equal")):
+        if not on:
+            continue
+        if t.eval_strategy == "no":
+            raise ConfigError(f"{name} compares evaluations, but train.eval_strategy=no: set train.eval_strategy "
+                              "to steps or epoch")
+        if t.save_strategy != t.eval_strategy:
+            raise ConfigError(f"{name} needs checkpoints at evaluations: train.save_strategy={t.save_strategy} "
+                              f"must equal train.eval_strategy={t.eval_strategy}")
+        if t.eval_strategy == "steps":
+            if steps_rule == "multiple" and t.save_steps % t.eval_steps:
+                raise ConfigError(f"{name} needs train.save_steps ({t.save_steps}) to be a multiple of "
+                                  f"train.eval_steps ({t.eval_steps})")
+            if steps_rule == "equal" and t.save_steps != t.eval_steps:
+                raise ConfigError(f"{name} needs a checkpoint at every evaluation (the step where training stops "
+                                  f"is the resume point of a rerun): train.save_steps ({t.save_steps}) must equal "
+                                  f"train.eval_steps ({t.eval_steps})")
 
 
 def validate(config: "Config") -> "Config":
@@ -188,6 +267,7 @@ def validate(config: "Config") -> "Config":
                              ("predict.stop_on_repeat", p.stop_on_repeat, 0)):
         if value < low:
             raise ConfigError(f"setting '{name}' must be at least {low}, got {value}")
+    _validate_loop_metrics(t)
     if t.max_steps == 0 or (t.max_steps < 0 and t.num_train_epochs <= 0):
         raise ConfigError("train.max_steps=0 trains nothing: give a number of steps, or -1 with "
                           "train.num_train_epochs > 0")
@@ -199,6 +279,18 @@ def validate(config: "Config") -> "Config":
         raise ConfigError(f"predict.top_p must be in (0, 1], got {p.top_p}")
     if any(not s for s in p.stop_strings):
         raise ConfigError("predict.stop_strings may not contain an empty string")
+    if p.mbr_samples == 1 or p.mbr_samples < 0:
+        raise ConfigError(f"predict.mbr_samples must be 0 (MBR off) or at least 2 (one candidate has no other to be "
+                          f"compared with; for plain sampling use predict.do_sample=true), got {p.mbr_samples}")
+    if p.mbr_samples and p.mbr_temperature <= 0:
+        raise ConfigError(f"predict.mbr_temperature must be above 0, got {p.mbr_temperature}")
+    if p.mbr_samples and not 0 < p.mbr_top_p <= 1:
+        raise ConfigError(f"predict.mbr_top_p must be in (0, 1], got {p.mbr_top_p}")
+    if p.mbr_limit is not None and p.mbr_limit < 1:
+        raise ConfigError(f"predict.mbr_limit must be null (all predicted rows) or at least 1, got {p.mbr_limit}")
+    pr = config.prompt
+    if pr.chat_template and "{input}" not in pr.chat_message:
+        raise ConfigError("prompt.chat_message must contain the placeholder {input} (the dialogue goes there)")
     return config
 
 

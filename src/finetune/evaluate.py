@@ -11,7 +11,9 @@ from .config import FinetuneError
 
 METRICS = ("rouge1", "rouge2", "rougeL", "rougeLsum", "rougeSU4")
 CORPUS_METRICS = ("bleu", "chrf", "ter")  # corpus scores: {"score", "signature"}; TER: lower is better
-LABELS = {"base": "base model", "finetuned": "fine-tuned (LoRA)"}
+LABELS = {"base": "base model", "finetuned": "fine-tuned (LoRA)", "finetuned-mbr": "fine-tuned, MBR",
+          "finetuned-greedy-mbr-rows": "fine-tuned, greedy (MBR rows)"}
+MBR_TAGS = ("finetuned-greedy-mbr-rows", "finetuned-mbr")  # the MBR comparison's rows, after the gain row
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
@@ -23,17 +25,13 @@ def sentence_lines(text: str) -> str:
 def score_rows(rows: list[dict]) -> dict:
     """Mean ROUGE precision/recall/F (x100, each prediction against its best reference) and corpus BLEU, chrF2
     and TER against all references (sacrebleu 2.6.0's defaults)."""
-    from textmetrics import bleu, chrf, rouge_l, rouge_lsum, rouge_n, rouge_su, ter
+    from textmetrics import bleu, chrf, registry, ter
 
     if not rows:
         raise ValueError("no predictions to score")
-    functions = {
-        "rouge1": lambda refs, cand: rouge_n(refs, cand, n=1),
-        "rouge2": lambda refs, cand: rouge_n(refs, cand, n=2),
-        "rougeL": rouge_l,
-        "rougeLsum": lambda refs, cand: rouge_lsum([sentence_lines(r) for r in refs], sentence_lines(cand)),
-        "rougeSU4": lambda refs, cand: rouge_su(refs, cand, max_skip=4),
-    }
+    functions = {name: registry.get(name).single for name in METRICS}  # the metric names, parsed once
+    lsum = functions["rougeLsum"]
+    functions["rougeLsum"] = lambda refs, cand: lsum([sentence_lines(r) for r in refs], sentence_lines(cand))
     result = {"rows": len(rows)}
     for name, function in functions.items():
         scores = [function(row["references"], row["prediction"]) for row in rows]
@@ -127,22 +125,75 @@ def build_report(prediction_files: dict[str, Path], expected_ids: list[str] | No
     return report
 
 
+def add_mbr(report: dict, mbr_path: Path, greedy_path: Path | None, mbr_ids: list[str], test_ids: list[str],
+            settings: dict) -> dict:
+    """Add the MBR predictions' scores to ``report`` and ``mbr_gain`` (MBR minus greedy on the same rows).
+
+    When MBR covers fewer rows than the greedy file (``predict.mbr_limit``), the greedy predictions of those rows
+    are scored as well ("finetuned-greedy-mbr-rows"), so the gain compares the same dialogues.
+    """
+    rows = check_rows(read_predictions(mbr_path), mbr_ids, mbr_path, test_ids, "finetune predict")
+    scores, mbr = report["scores"], score_rows(rows)
+    greedy = None
+    if greedy_path is not None and Path(greedy_path).is_file():
+        tuned = scores.get("finetuned")
+        if tuned is not None and tuned["rows"] == len(mbr_ids):
+            greedy = tuned
+        else:
+            greedy_rows = check_rows(read_predictions(greedy_path), mbr_ids, greedy_path, test_ids)
+            greedy = scores["finetuned-greedy-mbr-rows"] = score_rows(greedy_rows)
+    scores["finetuned-mbr"] = mbr
+    report["files"]["finetuned-mbr"] = str(mbr_path)
+    report["mbr"] = {**settings, "rows": len(mbr_ids)}
+    if greedy is not None:
+        report["mbr_gain"] = {m: mbr[m]["fmeasure"] - greedy[m]["fmeasure"] for m in METRICS}
+        for metric in CORPUS_METRICS:
+            report["mbr_gain"][metric] = mbr[metric]["score"] - greedy[metric]["score"]
+    return report
+
+
+def cost_lines(report: dict) -> list[str]:
+    """One line per predictions file with its recorded generation time (and MBR's selection time)."""
+    lines = []
+    for tag, cost in (report.get("cost") or {}).items():
+        if not cost or "generation_seconds" not in cost:
+            continue
+        line = (f"- {LABELS.get(tag, tag)}: {cost['generation_seconds']:.1f} s generating {cost.get('rows', '?')} "
+                f"rows ({cost.get('sequences', '?')} sequences)")
+        if "selection_seconds" in cost:
+            line += f", {cost['selection_seconds']:.2f} s MBR selection"
+        lines.append(line)
+    return (["Generation time (this machine; seconds add up over resumed sessions):"] + lines) if lines else []
+
+
 def table(report: dict) -> str:
     """A Markdown table: one row per model, F-measures (x100), BLEU, chrF2 and TER (a report written before chrF
     and TER were scored shows them empty)."""
     header = ["model", "rows", "ROUGE-1", "ROUGE-2", "ROUGE-L", "ROUGE-Lsum", "ROUGE-SU4", "BLEU", "chrF2", "TER",
               "words", "capped"]
     lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
-    for tag, s in report["scores"].items():
+
+    def score_line(tag, s):
         cells = [LABELS.get(tag, tag), str(s["rows"])] + [f"{s[m]['fmeasure']:.2f}" for m in METRICS]
         cells += [f"{s[m]['score']:.2f}" if m in s else "" for m in CORPUS_METRICS]
         cells += [f"{s['mean_words']:.1f}", str(s.get("capped", ""))]
         lines.append("| " + " | ".join(cells) + " |")
-    if "gain" in report:
-        g = report["gain"]
-        cells = ["gain", ""] + [f"{g[m]:+.2f}" for m in METRICS]
+
+    def gain_line(label, g):
+        cells = [label, ""] + [f"{g[m]:+.2f}" for m in METRICS]
         cells += [f"{g[m]:+.2f}" if m in g else "" for m in CORPUS_METRICS] + ["", ""]
         lines.append("| " + " | ".join(cells) + " |")
+
+    for tag, s in report["scores"].items():
+        if tag not in MBR_TAGS:
+            score_line(tag, s)
+    if "gain" in report:
+        gain_line("gain", report["gain"])
+    for tag in MBR_TAGS:
+        if tag in report["scores"]:
+            score_line(tag, report["scores"][tag])
+    if "mbr_gain" in report:
+        gain_line("MBR gain (vs greedy, same rows)", report["mbr_gain"])
     return "\n".join(lines)
 
 
@@ -167,6 +218,15 @@ def write_report(report: dict, out_dir: str | Path, examples: int = 3) -> tuple[
         table(report),
         "",
     ]
+    if "mbr" in report:
+        m = report["mbr"]
+        parts += [f"MBR: {m['samples']} samples per dialogue (temperature {m['temperature']}, top-p {m['top_p']}, "
+                  f"top-k {m['top_k']}), the one with the highest mean {m['metric']} F against the others, on the "
+                  f"first {m['rows']} test rows; the MBR gain compares with the greedy predictions of the same rows.",
+                  ""]
+    costs = cost_lines(report)
+    if costs:
+        parts += costs + [""]
     if "fingerprint" in report:
         parts += [f"Fingerprint `{report['fingerprint']['hash'][:16]}`: "
                   + ", ".join(f"{tag} predictions `{v['fingerprint'][:16]}`"

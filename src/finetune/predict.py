@@ -1,9 +1,12 @@
-"""Batched generation (greedy by default; beams, sampling, repetition guards, stop strings), written to JSONL as
-it goes and resumable; each file carries a fingerprint of what made it."""
+"""Batched generation (greedy by default; beams, sampling, repetition guards, stop strings; MBR decoding), written
+to JSONL as it goes and resumable; each file carries a fingerprint of what made it."""
 from __future__ import annotations
 
+import dataclasses
 import json
+import math
 import os
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -15,19 +18,93 @@ from .model import log
 from .prompt import PromptBuilder
 
 SAMPLING_ONLY = ("temperature", "top_p", "top_k", "seed")
+MBR_SETTINGS = ("mbr_samples", "mbr_metric", "mbr_temperature", "mbr_top_p", "mbr_limit")
 
 
 def generation_settings(cfg: PredictConfig) -> dict:
     """The settings that decide the predicted text (for fingerprints): not ``limit``/``progress``, and the sampling
-    settings only when sampling."""
-    import dataclasses
-
-    settings = {k: v for k, v in dataclasses.asdict(cfg).items() if k not in ("limit", "progress")}
+    settings only when sampling. The MBR settings are not part of it (they decide only the MBR file)."""
+    settings = {k: v for k, v in dataclasses.asdict(cfg).items()
+                if k not in ("limit", "progress") and k not in MBR_SETTINGS}
     settings["stop_strings"] = list(settings["stop_strings"])
     if not cfg.do_sample:
         for key in SAMPLING_ONLY:
             settings.pop(key)
     return settings
+
+
+def mbr_sampling_config(cfg: PredictConfig) -> PredictConfig:
+    """The decoding settings MBR draws its candidates with: sampling (one sequence per candidate) at
+    ``mbr_temperature``/``mbr_top_p`` with ``top_k`` and ``seed``; the length limit and the repetition guards and
+    stop strings of ``cfg`` apply as in greedy prediction."""
+    return dataclasses.replace(cfg, do_sample=True, num_beams=1, temperature=cfg.mbr_temperature,
+                               top_p=cfg.mbr_top_p)
+
+
+def mbr_settings(cfg: PredictConfig) -> dict:
+    """What decides the MBR file's text (for its fingerprint): the sampling settings it decodes with and the
+    number of candidates and the selection metric (not ``mbr_limit``, which only says how many rows)."""
+    return {**generation_settings(mbr_sampling_config(cfg)),
+            "mbr": {"samples": cfg.mbr_samples, "metric": cfg.mbr_metric}}
+
+
+def mbr_limit(cfg: PredictConfig) -> int | None:
+    """How many test rows get MBR predictions: the first ``mbr_limit`` of the ``limit`` rows (None: all)."""
+    limits = [n for n in (cfg.limit, cfg.mbr_limit) if n is not None]
+    return min(limits) if limits else None
+
+
+def mbr_select(candidates: list[str], metric: str = "rougeL") -> tuple[int, list[float]]:
+    """Minimum Bayes risk selection: the index of the candidate with the highest mean ``metric`` F against the
+    other candidates, and every candidate's mean.
+
+    Candidate ``j`` is scored as the hypothesis against each other candidate ``i`` as a pseudo-reference:
+    ``textmetrics.rouge_matrix(candidates)[i, j]`` (reference ``i``, candidate ``j``), so its utility is the mean
+    of column ``j`` without the diagonal (for ROUGE-N/L F1 the matrix is symmetric, so rows give the same). Sums are
+    exact (``math.fsum``), so equal candidates get equal means, and a tie goes to the first candidate. rougeLsum
+    sees one sentence per line, as in the report.
+    """
+    from textmetrics import rouge_matrix
+
+    from .evaluate import sentence_lines
+
+    n = len(candidates)
+    if n < 2:
+        raise ValueError(f"MBR needs at least 2 candidates, got {n}")
+    texts = [sentence_lines(c) for c in candidates] if metric == "rougeLsum" else list(candidates)
+    m = rouge_matrix(texts, metric)
+    means = [math.fsum(m[i, j] for i in range(n) if i != j) / (n - 1) for j in range(n)]
+    best = max(range(n), key=lambda j: (means[j], -j))
+    return best, means
+
+
+def mbr_generate(model, tokenizer, prompts: list[str], cfg: PredictConfig, seed: int | None = None,
+                 timings: dict | None = None) -> list[dict]:
+    """MBR decoding of one batch: ``cfg.mbr_samples`` sampled candidates per prompt (one ``generate`` call, each
+    prompt repeated, the RNG seeded with ``seed`` as for sampling), then :func:`mbr_select` per prompt.
+
+    Returns one dict per prompt: the chosen candidate's ``text``/``new_tokens``/``finish`` and ``mbr`` (the
+    candidates, their mean scores and the chosen index). ``timings`` (a dict) accumulates ``generation_seconds``
+    and ``selection_seconds``.
+    """
+    n = cfg.mbr_samples
+    sampling = mbr_sampling_config(cfg)
+    expanded = [p for p in prompts for _ in range(n)]
+    t = time.perf_counter()
+    outputs = generate(model, tokenizer, expanded, sampling, seed=cfg.seed if seed is None else seed)
+    t_generated = time.perf_counter()
+    results = []
+    for k in range(len(prompts)):
+        group = outputs[k * n:(k + 1) * n]
+        best, means = mbr_select([o["text"] for o in group], cfg.mbr_metric)
+        chosen = group[best]
+        results.append({"text": chosen["text"], "new_tokens": chosen["new_tokens"], "finish": chosen["finish"],
+                        "mbr": {"chosen": best, "scores": means, "candidates": [o["text"] for o in group],
+                                "new_tokens": [o["new_tokens"] for o in group]}})
+    if timings is not None:
+        timings["generation_seconds"] = timings.get("generation_seconds", 0.0) + (t_generated - t)
+        timings["selection_seconds"] = timings.get("selection_seconds", 0.0) + (time.perf_counter() - t_generated)
+    return results
 
 
 def read_done(path: Path) -> list[dict]:
@@ -200,8 +277,25 @@ def check_fingerprint(out_path: Path, fingerprint: dict) -> None:
         fingerprints.write_json_atomic(side, fingerprint)
 
 
+def record_cost(out_path: Path, fingerprint: dict, timings: dict, rows: int, sequences: int,
+                fresh: bool = False) -> None:
+    """Add this session's generation time to the ``cost`` of the predictions file's sidecar (seconds add up over
+    resumed sessions, ``fresh``: the file was started in this session; ``rows`` and ``sequences`` are the file's
+    totals). The fingerprint itself is unchanged."""
+    side = fingerprints.sidecar(out_path)
+    recorded = fingerprints.read_json(side)
+    if not fingerprints.matches(recorded, fingerprint):
+        return
+    cost = {} if fresh else dict(recorded.get("cost") or {})
+    for key, value in timings.items():
+        cost[key] = round(cost.get(key, 0.0) + value, 3)
+    cost.update(rows=rows, sequences=sequences)
+    fingerprints.write_json_atomic(side, {**recorded, "cost": cost})
+
+
 def predict(model, tokenizer, builder: PromptBuilder, test: pd.DataFrame, out_path: str | Path,
-            cfg: PredictConfig, desc: str = "predict", fingerprint: dict | None = None) -> list[dict]:
+            cfg: PredictConfig, desc: str = "predict", fingerprint: dict | None = None,
+            mbr: bool = False) -> list[dict]:
     """Predict every test row into ``out_path`` (JSONL: id, prediction, references, new_tokens, finish), one
     batch at a time.
 
@@ -209,6 +303,10 @@ def predict(model, tokenizer, builder: PromptBuilder, test: pd.DataFrame, out_pa
     come from the same test rows (checked by id and order) and, with ``fingerprint``, from the same settings
     (otherwise it is predicted again). A last batch that was only partly written is predicted again, so every
     row comes from the same batching as an uninterrupted run.
+
+    ``mbr``: MBR decoding (:func:`mbr_generate`) of the first :func:`mbr_limit` rows; each row also gets ``mbr``
+    (candidates, mean scores, chosen index). The generation seconds (and, for MBR, the selection seconds) are
+    added to the sidecar's ``cost``.
     """
     from tqdm.auto import tqdm
 
@@ -216,8 +314,9 @@ def predict(model, tokenizer, builder: PromptBuilder, test: pd.DataFrame, out_pa
     out_path.parent.mkdir(parents=True, exist_ok=True)
     if fingerprint is not None:
         check_fingerprint(out_path, fingerprint)
-    if cfg.limit is not None:
-        test = test.head(cfg.limit)
+    limit = mbr_limit(cfg) if mbr else cfg.limit
+    if limit is not None:
+        test = test.head(limit)
     done = read_done(out_path)
     expected = list(test["id"])
     if [row["id"] for row in done[: len(expected)]] != expected[: len(done)]:
@@ -229,21 +328,30 @@ def predict(model, tokenizer, builder: PromptBuilder, test: pd.DataFrame, out_pa
         keep_lines(out_path, whole)
         done = done[:whole]
     todo = test.iloc[len(done):]
+    fresh = not done
     was_training = model.training
     model.eval()
     show = cfg.progress and int(os.environ.get("RANK", "0")) == 0
     bar = tqdm(total=len(test), initial=len(done), desc=desc, unit="row", disable=not show)
+    timings: dict = {}
     try:
         with out_path.open("a") as f:
             for start in range(0, len(todo), cfg.batch_size):
                 chunk = todo.iloc[start:start + cfg.batch_size]
                 prompts = [builder.prediction_prompt(text, cfg.max_prompt_tokens) for text in chunk["input"]]
                 # sampling: one seed per batch, from its first row, so a resumed run draws the same numbers
-                outputs = generate(model, tokenizer, prompts, cfg, seed=cfg.seed + len(done))
+                if mbr:
+                    outputs = mbr_generate(model, tokenizer, prompts, cfg, seed=cfg.seed + len(done), timings=timings)
+                else:
+                    t = time.perf_counter()
+                    outputs = generate(model, tokenizer, prompts, cfg, seed=cfg.seed + len(done))
+                    timings["generation_seconds"] = timings.get("generation_seconds", 0.0) + time.perf_counter() - t
                 lines = []
                 for (_, row), out in zip(chunk.iterrows(), outputs):
                     record = {"id": row["id"], "prediction": out["text"], "references": list(row["references"]),
                               "new_tokens": out["new_tokens"], "finish": out["finish"]}
+                    if "mbr" in out:
+                        record["mbr"] = out["mbr"]
                     lines.append(json.dumps(record, ensure_ascii=False) + "\n")
                     done.append(record)
                 f.write("".join(lines))  # one write per batch
@@ -252,4 +360,7 @@ def predict(model, tokenizer, builder: PromptBuilder, test: pd.DataFrame, out_pa
     finally:
         bar.close()
         model.train(was_training)
+        if fingerprint is not None and timings:
+            record_cost(out_path, fingerprint, timings, rows=len(done),
+                        sequences=len(done) * (cfg.mbr_samples if mbr else 1), fresh=fresh)
     return done

@@ -1,11 +1,14 @@
 """Prompt template and tokenization: the seed's ``tokenize`` exactly, plus optional prompt masking and input truncation.
 
 One template builds the prompt for training (prompt + target + EOS) and for prediction (prompt only), so the
-model sees the same text in both.
+model sees the same text in both. The template is ``prompt.template``, or with ``prompt.chat_template`` the
+tokenizer's own chat template (``apply_chat_template`` with the generation prompt).
 """
 from __future__ import annotations
 
-from .config import PromptConfig
+from .config import ConfigError, PromptConfig
+
+CHAT_SENTINEL = "\u2063INPUT\u2063"  # stands for the dialogue when the chat template is checked
 
 IGNORE_INDEX = -100  # label value that the loss skips (prompt tokens when masked, padding)
 
@@ -14,12 +17,49 @@ class PromptBuilder:
     """Builds and tokenizes prompts for one tokenizer and one :class:`PromptConfig`."""
 
     def __init__(self, tokenizer, cfg: PromptConfig, input_column: str = "dialogue", target_column: str = "summary"):
-        if "{input}" not in cfg.template:
+        if not cfg.chat_template and "{input}" not in cfg.template:
             raise ValueError("prompt.template must contain the placeholder {input}")
         self.tokenizer = tokenizer
         self.cfg = cfg
         self.input_column = input_column
         self.target_column = target_column
+        self._strip_bos = None
+        if cfg.chat_template:
+            self._check_chat_template()
+
+    # --- the tokenizer's chat template -----------------------------------------------------------------------
+    def _check_chat_template(self) -> None:
+        """Refuse a tokenizer without a chat template, or one whose rendering loses the dialogue."""
+        tok = self.tokenizer
+        if "{input}" not in self.cfg.chat_message:
+            raise ConfigError("prompt.chat_message must contain the placeholder {input} (the dialogue goes there)")
+        if not getattr(tok, "chat_template", None):
+            raise ConfigError(
+                "prompt.chat_template is true, but the tokenizer has no chat template (tokenizer.chat_template is "
+                "empty; base models such as Llama-2-7b-hf ship none): set prompt.chat_template=false and write the "
+                "prompt in prompt.template, or use the tokenizer of a chat/instruct model (model.tokenizer_path)")
+        # A tokenizer that adds BOS itself would get a second one from a template that writes {{ bos_token }}.
+        bos = tok.bos_token
+        adds_bos = bool(bos) and tok.bos_token_id is not None and tok("a")["input_ids"][:1] == [tok.bos_token_id]
+        self._strip_bos = bos if adds_bos else None
+        text = self._render(CHAT_SENTINEL)
+        if text.count(CHAT_SENTINEL) != 1:
+            raise ConfigError("the tokenizer's chat template does not put the user message into the prompt exactly "
+                              f"once (rendered: {text!r}); use prompt.template instead")
+
+    def _render(self, input_text: str) -> str:
+        messages = []
+        if self.cfg.chat_system is not None:
+            messages.append({"role": "system", "content": self.cfg.chat_system})
+        messages.append({"role": "user", "content": self.cfg.chat_message.replace("{input}", input_text)})
+        try:
+            text = self.tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+        except Exception as exc:  # a template's own raise_exception (e.g. "System role not supported")
+            raise ConfigError(f"the tokenizer's chat template failed on the prompt ({type(exc).__name__}: {exc}); "
+                              "check prompt.chat_system (null: no system message) or use prompt.template") from None
+        if self._strip_bos and text.startswith(self._strip_bos):
+            text = text[len(self._strip_bos):]
+        return text
 
     # --- the seed ------------------------------------------------------------------------------------------
     def tokenize(self, prompt: str, add_eos_token: bool = True) -> dict:
@@ -69,6 +109,11 @@ class PromptBuilder:
 
     # --- prompt text -----------------------------------------------------------------------------------------
     def prompt(self, input_text: str) -> str:
+        """The prompt text for one input; with ``prompt.chat_template`` the chat template's rendering of the
+        (optional system and) user message, ending with the generation prompt (a BOS it writes is left to the
+        tokenizer when the tokenizer adds one itself)."""
+        if self.cfg.chat_template:
+            return self._render(input_text)
         return self.cfg.template.replace("{input}", input_text)
 
     def prediction_prompt(self, input_text: str, max_prompt_tokens: int | None = None) -> str:

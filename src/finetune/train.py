@@ -12,7 +12,7 @@ from pathlib import Path
 import torch
 
 from . import fingerprint as fingerprints
-from .config import Config
+from .config import LOOP_METRICS, Config, best_metric, selection_on
 from .model import is_main_process, log
 
 ADAPTER_DIR = "adapter"
@@ -51,7 +51,51 @@ def training_arguments(cfg: Config):
         report_to="none",
         ddp_find_unused_parameters=False,
         disable_tqdm=not is_main_process(),
+        **selection_arguments(cfg),
     )
+
+
+def selection_arguments(cfg: Config) -> dict:
+    """metric_for_best_model / greater_is_better / load_best_model_at_end for TrainingArguments (none of them
+    unless set: a metric_for_best_model alone makes the Trainer keep the best checkpoint besides the newest)."""
+    t = cfg.train
+    if not (selection_on(t) or t.metric_for_best_model):
+        return {}
+    return {"metric_for_best_model": f"eval_{best_metric(t)}", "greater_is_better": greater_is_better(t),
+            "load_best_model_at_end": t.load_best_model_at_end}
+
+
+def greater_is_better(t) -> bool:
+    """train.greater_is_better, or derived from the metric: False for the loss, True for ROUGE and BLEU."""
+    return t.greater_is_better if t.greater_is_better is not None else best_metric(t) != "loss"
+
+
+def selection_settings(cfg: Config) -> dict | None:
+    """What decides which weights become the adapter when an evaluation metric does (best-model loading or early
+    stopping): part of the training fingerprint then, None otherwise. The caller adds the validation rows.
+
+    Without selection, evaluation settings (generation_eval_size included) do not change the weights and stay out
+    of the fingerprint, as before. With it they do: which checkpoint is best, or where training stops, depends on
+    the metric, the evaluation and checkpoint steps and the validation rows, and for a generated-text metric on
+    the number of rows generated and the decoding settings.
+    """
+    from .predict import generation_settings
+
+    t = cfg.train
+    if not selection_on(t):
+        return None
+    metric = best_metric(t)
+    settings = {
+        "metric": metric, "greater_is_better": greater_is_better(t), "load_best_model_at_end": t.load_best_model_at_end,
+        "early_stopping": ({"patience": t.early_stopping_patience, "threshold": t.early_stopping_threshold}
+                           if t.early_stopping_patience else None),
+        "eval_strategy": t.eval_strategy, "eval_steps": t.eval_steps, "save_strategy": t.save_strategy,
+        "save_steps": t.save_steps, "eval_on_start": t.eval_on_start,
+        "per_device_eval_batch_size": t.per_device_eval_batch_size,
+    }
+    if metric in LOOP_METRICS:
+        settings["generation"] = {"rows": t.generation_eval_size, "decoding": generation_settings(cfg.predict)}
+    return settings
 
 
 def data_collator(tokenizer):
@@ -71,7 +115,11 @@ ADAPTER_WEIGHTS = "adapter_model.safetensors"
 # separately, so that raising ``max_steps`` continues from the last checkpoint.
 NOT_IN_TRAINING_FINGERPRINT = {"resume", "logging_steps", "eval_strategy", "eval_steps", "save_strategy",
                                "save_steps", "eval_on_start", "save_total_limit", "per_device_eval_batch_size",
-                               "report_to", "max_steps", "num_train_epochs", "autocast_cuda", "autocast_dtype"}
+                               "report_to", "max_steps", "num_train_epochs", "autocast_cuda", "autocast_dtype",
+                               # best-model selection and early stopping enter as one "selection" component, and
+                               # only when they are on (selection_settings); in-loop generation alone changes nothing
+                               "generation_eval_size", "metric_for_best_model", "greater_is_better",
+                               "load_best_model_at_end", "early_stopping_patience", "early_stopping_threshold"}
 
 
 def autocast_dtype(cfg: Config, cuda: bool | None = None, capability: tuple[int, int] | None = None):
@@ -173,6 +221,10 @@ def plan_resume(cfg: Config, planned: int, fingerprint: dict | None):
     beyond = [path.name for step, path in complete if step > planned]
     if usable and usable[-1][0] == planned:
         return usable[-1][1], True, to_delete, notes
+    if usable and cfg.train.early_stopping_patience and stopped_early(usable[-1][1]):
+        notes.append(f"{usable[-1][1].name}: training stopped early there (train.early_stopping_patience="
+                     f"{cfg.train.early_stopping_patience}), nothing is left to train")
+        return usable[-1][1], True, to_delete, notes
     if beyond:
         from .config import FinetuneError
 
@@ -184,9 +236,32 @@ def plan_resume(cfg: Config, planned: int, fingerprint: dict | None):
     return (usable[-1][1] if usable else None), False, to_delete, notes
 
 
+def _stateful(state: dict, name: str) -> dict:
+    entry = (state.get("stateful_callbacks") or {}).get(name) or {}
+    return (entry[-1] if entry else {}) if isinstance(entry, list) else entry
+
+
+def stopped_early(checkpoint: Path) -> bool:
+    """Whether the Trainer's EarlyStoppingCallback ended training at this checkpoint (recorded in its
+    trainer_state.json: the stop flag, and the patience counter at the patience)."""
+    state = fingerprints.read_json(Path(checkpoint) / "trainer_state.json") or {}
+    control, early = _stateful(state, "TrainerControl"), _stateful(state, "EarlyStoppingCallback")
+    if not (control.get("args") or {}).get("should_training_stop") or not early:
+        return False
+    patience = (early.get("args") or {}).get("early_stopping_patience")
+    counter = (early.get("attributes") or {}).get("early_stopping_patience_counter", 0)
+    return patience is not None and counter >= patience
+
+
+def _steps(global_step: int, planned: int) -> dict:
+    steps = {"global_step": global_step, "planned": planned}
+    if global_step < planned:  # only early stopping ends a run before the planned step
+        steps["stopped_early"] = True
+    return steps
+
+
 def adapter_fingerprint(training: dict, global_step: int, planned: int, adapter_dir: Path) -> dict:
-    record = fingerprints.make("adapter", {"training": training, "steps": {"global_step": global_step,
-                                                                          "planned": planned}})
+    record = fingerprints.make("adapter", {"training": training, "steps": _steps(global_step, planned)})
     record["adapter_sha256"] = fingerprints.file_sha256(adapter_dir / ADAPTER_WEIGHTS)
     return record
 
@@ -198,8 +273,11 @@ def adapter_is_current(adapter_dir: Path, training: dict, planned: int) -> dict 
     weights = adapter_dir / ADAPTER_WEIGHTS
     if recorded is None or not weights.is_file():
         return None
-    expected = fingerprints.make("adapter", {"training": training, "steps": {"global_step": planned,
-                                                                            "planned": planned}})
+    steps = (recorded.get("components") or {}).get("steps") or {}
+    reached = steps.get("global_step") if steps.get("stopped_early") else planned  # an early stop is an end too
+    if not isinstance(reached, int):
+        return None
+    expected = fingerprints.make("adapter", {"training": training, "steps": _steps(reached, planned)})
     if recorded.get("hash") != expected["hash"]:
         return None
     if recorded.get("adapter_sha256") != fingerprints.file_sha256(weights):
@@ -240,7 +318,8 @@ def _tensorboard_callback(cfg: Config):
     return TensorBoardCallback(SummaryWriter(log_dir=str(Path(cfg.output_dir) / TENSORBOARD_DIR)))
 
 
-def train(cfg: Config, model, tokenizer, train_dataset, eval_dataset, callbacks=None, fingerprint: dict | None = None):
+def train(cfg: Config, model, tokenizer, train_dataset, eval_dataset, callbacks=None, fingerprint: dict | None = None,
+          generation_rows: list[dict] | None = None, builder=None):
     """Train the LoRA adapter of ``model`` (a PeftModel); saves it to ``<output_dir>/adapter``.
 
     Resumes from the newest complete checkpoint in ``<output_dir>/checkpoints`` when ``train.resume`` is on and
@@ -248,8 +327,15 @@ def train(cfg: Config, model, tokenizer, train_dataset, eval_dataset, callbacks=
     half-written checkpoints are skipped and deleted. When that checkpoint already reached the planned number of
     steps, its weights are loaded and nothing is trained (the Trainer itself would do one step more). Writes the
     adapter, its fingerprint, the log history as JSONL and a loss-curve PNG. Returns the Trainer.
+
+    With ``train.generation_eval_size`` > 0, every evaluation also generates ``generation_rows`` (dicts with id,
+    input, references; prompts from ``builder``) and scores them (:mod:`finetune.loop_metrics`). With
+    ``load_best_model_at_end`` the adapter is the best checkpoint's, also when a rerun finds training finished;
+    with ``early_stopping_patience`` a checkpoint where training stopped early counts as finished.
     """
-    from transformers import Trainer, TrainerState
+    from transformers import EarlyStoppingCallback, TrainerState
+
+    from .loop_metrics import GENERATIONS_FILE, GenerationEvaluator, disable_repacking, step_timer, trainer_class
 
     args = training_arguments(cfg)
     validation = args.eval_strategy != "no" or cfg.train.eval_on_start
@@ -258,10 +344,27 @@ def train(cfg: Config, model, tokenizer, train_dataset, eval_dataset, callbacks=
 
         raise FinetuneError("train.eval_strategy needs validation rows (data.eval_size is 0 or the test split is "
                             "empty): set data.eval_size >= 1, or train.eval_strategy=no")
+    t = cfg.train
+    out = Path(cfg.output_dir)
+    evaluator = timer = early = None
+    if t.generation_eval_size and validation:
+        if not generation_rows or builder is None:
+            from .config import FinetuneError
+
+            raise FinetuneError("train.generation_eval_size > 0 needs the rows to generate and a PromptBuilder "
+                                "(train(..., generation_rows=..., builder=...))")
+        evaluator = GenerationEvaluator(generation_rows, tokenizer, builder, cfg.predict, out / GENERATIONS_FILE)
+        timer = step_timer()
+    disable_repacking(model)  # before any no-grad forward: evaluation, generation
     callbacks = list(callbacks or [])
-    if cfg.train.report_to == "tensorboard" and is_main_process():
+    if timer is not None:
+        callbacks.append(timer)
+    if t.early_stopping_patience:
+        early = EarlyStoppingCallback(t.early_stopping_patience, t.early_stopping_threshold)
+        callbacks.append(early)
+    if t.report_to == "tensorboard" and is_main_process():
         callbacks.append(_tensorboard_callback(cfg))
-    trainer = Trainer(
+    trainer = trainer_class()(
         model=model,
         processing_class=tokenizer,
         train_dataset=train_dataset,
@@ -269,8 +372,9 @@ def train(cfg: Config, model, tokenizer, train_dataset, eval_dataset, callbacks=
         args=args,
         data_collator=data_collator(tokenizer),
         callbacks=callbacks,
+        generation_evaluator=evaluator,
+        timer=timer,
     )
-    out = Path(cfg.output_dir)
     folder = out / CHECKPOINTS_DIR
     planned = planned_steps(cfg, len(train_dataset))
     checkpoint, finished, to_delete, notes = plan_resume(cfg, planned, fingerprint)
@@ -285,12 +389,31 @@ def train(cfg: Config, model, tokenizer, train_dataset, eval_dataset, callbacks=
             fingerprints.write_json_atomic(folder / CHECKPOINT_FINGERPRINT, fingerprint)
     trainer.accelerator.wait_for_everyone()
     if finished:
-        log(f"{checkpoint} already reached the planned {planned} steps: loading it, training nothing")
-        _load_checkpoint_weights(trainer.model, Path(checkpoint))
-        trainer.state = TrainerState.load_from_json(str(Path(checkpoint) / "trainer_state.json"))
+        state = TrainerState.load_from_json(str(Path(checkpoint) / "trainer_state.json"))
+        weights = Path(checkpoint)
+        if t.load_best_model_at_end and state.best_model_checkpoint and state.best_global_step:
+            weights = folder / f"checkpoint-{state.best_global_step}"  # as the Trainer's own load at the end
+            if not checkpoint_is_complete(weights):
+                from .config import FinetuneError
+
+                raise FinetuneError(f"{checkpoint} names {weights.name} as the best checkpoint "
+                                    f"(train.load_best_model_at_end), but it is missing or incomplete: delete "
+                                    f"{folder} to train again")
+        which = "it" if weights == Path(checkpoint) else f"{weights.name} (the best)"
+        reached = (f"already reached the planned {planned} steps" if state.global_step >= planned else
+                   f"is where training stopped early ({state.global_step} of {planned} planned steps)")
+        log(f"{checkpoint} {reached}: loading {which}, training nothing")
+        _load_checkpoint_weights(trainer.model, weights)
+        trainer.state = state
     else:
         if checkpoint and is_main_process():
             log(f"resuming from {checkpoint}")
+        if early is not None and checkpoint:  # continue the patience count where the checkpoint left it
+            recorded = fingerprints.read_json(Path(checkpoint) / "trainer_state.json") or {}
+            attributes = _stateful(recorded, "EarlyStoppingCallback").get("attributes") or {}
+            early.early_stopping_patience_counter = attributes.get("early_stopping_patience_counter", 0)
+        if evaluator is not None:
+            evaluator.start(checkpoint_step(Path(checkpoint)) if checkpoint else None)
         with autocast_context(cfg):
             trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
     if trainer.is_world_process_zero():
@@ -325,23 +448,49 @@ def loss_table(history: list[dict]) -> list[tuple[int, float | None, float | Non
     return [(step, *rows[step]) for step in sorted(rows)]
 
 
-def plot_loss(history: list[dict], path: Path) -> None:
+def loss_figure(history: list[dict]):
+    """The loss curve; with in-loop generation metrics (train.generation_eval_size) a second panel shows them."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from .loop_metrics import loop_rows
+
     table = loss_table(history)
-    fig, ax = plt.subplots(figsize=(6, 4))
+    metrics = loop_rows(history)
+    if metrics:
+        fig, (ax, ax2) = plt.subplots(2, 1, figsize=(6, 7), sharex=True)
+    else:
+        fig, ax = plt.subplots(figsize=(6, 4))
     for column, label, marker in ((1, "training loss", "o-"), (2, "validation loss", "s-")):
         points = [(row[0], row[column]) for row in table if row[column] is not None]
         if points:
             ax.plot(*zip(*points), marker, label=label)
-    ax.set_xlabel("step")
     ax.set_ylabel("loss")
     ax.set_title("LoRA fine-tuning")
     ax.grid(alpha=0.3)
     ax.legend()
+    if metrics:
+        steps = [e["step"] for e in metrics]
+        for name, label in (("rouge1", "ROUGE-1"), ("rouge2", "ROUGE-2"), ("rougeL", "ROUGE-L"),
+                            ("rougeLsum", "ROUGE-Lsum"), ("bleu", "BLEU")):
+            ax2.plot(steps, [e[f"eval_{name}"] for e in metrics], "o-", label=label)
+        rows = metrics[-1].get("eval_gen_rows")
+        ax2.set_ylabel("score x100")
+        ax2.set_title(f"generated validation rows ({rows})" if rows else "generated validation rows")
+        ax2.grid(alpha=0.3)
+        ax2.legend(fontsize="small")
+        ax2.set_xlabel("step")
+    else:
+        ax.set_xlabel("step")
     fig.tight_layout()
+    return fig
+
+
+def plot_loss(history: list[dict], path: Path) -> None:
+    fig = loss_figure(history)  # selects the Agg backend before pyplot is imported
+    import matplotlib.pyplot as plt
+
     fig.savefig(path, dpi=100)
     plt.close(fig)
