@@ -197,6 +197,16 @@ def trainer_class():
             super().__init__(*args, **kwargs)
             self.generation_evaluator, self.timer = generation_evaluator, timer
 
+        def evaluate(self, *args, **kwargs):
+            # An evaluation draws from torch's RNG (each DataLoader iterator takes a seed). Forked, so that the
+            # evaluation schedule (eval_on_start, eval_steps) does not shift the training stream (LoRA dropout,
+            # data order): the adapter depends on the training settings only, as its fingerprint says.
+            import torch
+
+            devices = [torch.cuda.current_device()] if torch.cuda.is_available() else []
+            with torch.random.fork_rng(devices=devices):
+                return super().evaluate(*args, **kwargs)
+
         def evaluation_loop(self, dataloader, description, prediction_loss_only=None, ignore_keys=None,
                             metric_key_prefix="eval"):
             was_training = self.model.training

@@ -345,8 +345,7 @@ def test_without_the_guard_in_loop_evaluation_kills_the_gradients(make_config, m
 def test_in_loop_generation_leaves_the_trained_weights_unchanged(make_config, tmp_path):
     """Why generation_eval_size alone stays out of the training fingerprint: with LoRA dropout (random) and
     sampling predict settings (generate() reseeds torch's RNG), training with in-loop generation gives the same
-    adapter as training without it, on the same evaluation schedule. (The schedule itself is another matter: each
-    evaluation's DataLoader draws a seed from torch's RNG, so with dropout eval_on_start/eval_steps shift it.)"""
+    adapter as training without it."""
     def adapter(name, **train):
         cfg = make_config("none", output_dir=tmp_path / name, model={"lora_dropout": 0.2},
                           predict={"do_sample": True, "seed": 7}, train={"max_steps": 4, **train})
@@ -357,3 +356,18 @@ def test_in_loop_generation_leaves_the_trained_weights_unchanged(make_config, tm
     generating = adapter("generating", generation_eval_size=2, eval_on_start=True)
     assert plain.keys() == generating.keys()
     assert all(torch.equal(plain[k], generating[k]) for k in plain)
+
+
+def test_the_evaluation_schedule_does_not_change_the_trained_weights(make_config, tmp_path):
+    """Each evaluation's DataLoader draws a seed from torch's RNG; evaluations run on a forked RNG, so with LoRA
+    dropout the adapter is the same whether and how often validation runs (the schedule is not fingerprinted)."""
+    def adapter(name, **train):
+        cfg = make_config("none", output_dir=tmp_path / name, model={"lora_dropout": 0.2},
+                          train={"max_steps": 4, "save_steps": 4, **train})
+        cli.Pipeline(cfg).train()
+        return saved_weights(Path(cfg.output_dir) / "adapter")
+
+    every_two = adapter("every-two", eval_on_start=True, eval_steps=2)
+    none = adapter("none", eval_on_start=False, eval_strategy="no")
+    assert every_two.keys() == none.keys()
+    assert all(torch.equal(every_two[k], none[k]) for k in every_two)
