@@ -148,7 +148,7 @@ def _corpus_bleu(tool, data):
     if tool == "textmetrics (smooth='none')":
         import textmetrics as tm
 
-        return [tm.bleu(refs, cands, smooth="none").score]
+        return [tm.bleu(refs, cands, smooth_method="none").score]
     if tool == "sacrebleu (smooth_method='none')":
         import sacrebleu
 
@@ -178,7 +178,7 @@ def _nltk_sentence(tool, data):
     if tool == "textmetrics":
         import textmetrics as tm
 
-        return [tm.nltk_sentence_bleu(r, h, smoothing="method1") for r, h in pairs]
+        return [tm.nltk_sentence_bleu(r, h, smooth_method="method1") for r, h in pairs]
     raise KeyError(tool)
 
 
@@ -193,7 +193,7 @@ def _nltk_pool(tool, data):
     if tool == "textmetrics":
         import textmetrics as tm
 
-        return tm.NltkBleuPool(pool, smoothing="method1").sentence_scores(hyps)
+        return tm.NltkBleuPool(pool, smooth_method="method1").sentence_scores(hyps)
     if tool == "fast-bleu":
         from fast_bleu import BLEU
 

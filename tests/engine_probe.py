@@ -46,7 +46,7 @@ def battery() -> dict:
     scorer = tm.BleuScorer(refs)
     out["scorer"] = str(scorer.score(cands))
     out["nltk"] = tm.nltk_bleu([[x.split() for x in group] for group in refs], [c.split() for c in cands])
-    pool = tm.NltkBleuPool([x.split() for group in refs for x in group], smoothing="method1")
+    pool = tm.NltkBleuPool([x.split() for group in refs for x in group], smooth_method="method1")
     out["pool"] = pool.sentence_scores([c.split() for c in cands]) + [pool.corpus_score([c.split() for c in cands])]
     out["chrf"] = [str(tm.chrf(refs, cands)), str(tm.chrf(refs, cands, word_order=2, lowercase=True))]
     out["ter"] = [str(tm.ter(refs, cands)), str(tm.ter(refs, cands, normalized=True, no_punct=True))]

@@ -181,8 +181,9 @@ def test_result_api():
     assert mean.precision == (3 / 5 + 1 / 2) / 2  # pair 2: "the dog" vs best ref "a dog" (F 0.5) or "the cat" (0.5)
     assert result.to_dict()["rougeL"]["recall"] == result["rougeL"].recall.tolist()
     assert "RougeResult(2 pairs" in repr(result)
-    empty = rouge([], [], "rougeL")
-    assert empty.n_pairs == 0 and math.isnan(empty.mean()["rougeL"].fmeasure)
+    with pytest.raises(ValueError, match="empty corpus"):  # one rule for every corpus function (tests/test_api.py)
+        rouge([], [], "rougeL")
+    assert math.isnan(RougeResult({"rougeL": ScoreArrays(*(np.zeros(0),) * 3)}).mean()["rougeL"].fmeasure)
 
 
 def test_single_metric_name_and_metric_grammar():
@@ -242,14 +243,14 @@ class TestBadInput:
             rouge(["a"], ["a"], 1)
 
     def test_lengths(self):
-        with pytest.raises(ValueError, match="differ in length: 2 != 1"):
+        with pytest.raises(ValueError, match="1 candidates but 2 reference entries"):
             rouge(["a", "b"], ["a"])
 
     @pytest.mark.parametrize("refs, cands, match", [
         ("a", ["a"], "references must be a list"),
         (["a"], "a", "candidates must be a list"),
         (["a"], [b"a"], r"candidates\[0\] must be str"),
-        (["a", None], ["a", "b"], r"references\[1\] must be str or a list of str"),
+        (["a", None], ["a", "b"], r"references\[1\] must be a str or a list of str"),
         ([["a", 3]], ["a"], r"references\[0\]\[1\] must be str"),
         (None, ["a"], "references must be a list"),
     ])
@@ -258,7 +259,7 @@ class TestBadInput:
             rouge(refs, cands)
 
     def test_empty_reference_list(self):
-        with pytest.raises(ValueError, match=r"references\[0\] is an empty list"):
+        with pytest.raises(ValueError, match=r"references\[0\] is empty"):
             rouge([[]], ["a"])
 
     @pytest.mark.parametrize("opts, match", [

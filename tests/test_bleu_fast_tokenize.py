@@ -18,7 +18,7 @@ PYTHON_WHITESPACE = [c for c in range(0x110000) if len(f"a{chr(c)}b".split()) ==
 
 
 def expected(lines: list[str], tokenizer: str) -> list[list[str]]:
-    return [bleu_tokenize(line, tokenizer).split() for line in lines]
+    return [bleu_tokenize(line, tokenizer=tokenizer).split() for line in lines]
 
 
 def test_whitespace_table_is_python_split():

@@ -22,8 +22,8 @@ corpus = st.lists(segment, max_size=6)
 def test_kernel_equals_reference(corpus, max_order):
     hypotheses = [h for h, _ in corpus]
     references = [r for _, r in corpus]
-    expected = reference.corpus_statistics(hypotheses, references, max_order)
-    got = kernels.corpus_statistics(hypotheses, references, max_order)
+    expected = reference.corpus_statistics(references, hypotheses, max_order)
+    got = kernels.corpus_statistics(references, hypotheses, max_order)
     assert got.dtype == np.int64
     assert got.shape == expected.shape == (len(corpus), 2 + 2 * max_order)
     np.testing.assert_array_equal(got, expected)
@@ -36,8 +36,8 @@ def test_kernel_equals_reference(corpus, max_order):
 def test_kernel_takes_any_hashable_tokens(corpus):
     hypotheses = [h for h, _ in corpus]
     references = [r for _, r in corpus]
-    np.testing.assert_array_equal(kernels.corpus_statistics(hypotheses, references, 4),
-                                  reference.corpus_statistics(hypotheses, references, 4))
+    np.testing.assert_array_equal(kernels.corpus_statistics(references, hypotheses, 4),
+                                  reference.corpus_statistics(references, hypotheses, 4))
 
 
 def test_hand_counted_segment():
@@ -48,22 +48,22 @@ def test_hand_counted_segment():
     # reference lengths 4 and 3: the closest to the hypothesis length 4 is 4
     hyp, refs = [1, 1, 2, 3], [[1, 2, 3, 3], [1, 1, 1]]
     expected = [4, 4, 4, 3, 1, 0, 4, 3, 2, 1]
-    assert reference.segment_statistics(hyp, refs, 4) == expected
-    assert kernels.corpus_statistics([hyp], [refs], 4).tolist() == [expected]
+    assert reference.segment_statistics(refs, hyp, 4) == expected
+    assert kernels.corpus_statistics([refs], [hyp], 4).tolist() == [expected]
 
 
 def test_closest_reference_length_ties_go_to_the_shorter():
     # hypothesis length 4; references of length 3 and 5 are both 1 away: the shorter (3) is taken,
     # whatever the order of the references.
     for refs in ([[0, 0, 0], [0, 0, 0, 0, 0]], [[0, 0, 0, 0, 0], [0, 0, 0]]):
-        assert reference.segment_statistics([1, 1, 1, 1], refs, 1)[1] == 3
-        assert kernels.corpus_statistics([[1, 1, 1, 1]], [refs], 1)[0, 1] == 3
+        assert reference.segment_statistics(refs, [1, 1, 1, 1], 1)[1] == 3
+        assert kernels.corpus_statistics([refs], [[1, 1, 1, 1]], 1)[0, 1] == 3
 
 
 def test_empty_corpus_and_empty_sentences():
     assert kernels.corpus_statistics([], [], 4).shape == (0, 10)
     assert reference.corpus_statistics([], [], 4).shape == (0, 10)
-    assert kernels.corpus_statistics([[]], [[[1, 2]]], 2).tolist() == [[0, 2, 0, 0, 0, 0]]
+    assert kernels.corpus_statistics([[[1, 2]]], [[]], 2).tolist() == [[0, 2, 0, 0, 0, 0]]
 
 
 def test_packed_layout_directly():
@@ -89,9 +89,9 @@ def test_packed_statistics_rejects_bad_layouts(sentence_offsets, segment_offsets
 
 def test_segment_without_reference_is_rejected():
     with pytest.raises(ValueError, match="at least one reference"):
-        kernels.corpus_statistics([[1]], [[]], 4)
+        kernels.corpus_statistics([[]], [[1]], 4)
     with pytest.raises(ValueError, match="at least one reference"):
-        reference.corpus_statistics([[1]], [[]], 4)
+        reference.corpus_statistics([[]], [[1]], 4)
 
 
 def test_warmup_runs():

@@ -56,7 +56,7 @@ def test_score_equals_bleu(refs, data, smooth, effective_order, smooth_value, to
         smooth_value = None
     scorer = BleuScorer(refs, tokenizer=tokenizer)
     cands = candidates_for(refs, data)
-    options = dict(smooth=smooth, smooth_value=smooth_value, effective_order=effective_order)
+    options = dict(smooth_method=smooth, smooth_value=smooth_value, effective_order=effective_order)
     assert scorer.score(cands, **options) == bleu(refs, cands, tokenizer=tokenizer, **options)  # signature too
 
 
@@ -116,8 +116,8 @@ def test_kernel_checks_its_layout():
     (lambda: BleuScorer(["a", "b"]).score(["a"]), ValueError, "1 candidates for 2 segments"),
     (lambda: BleuScorer(["a"]).score("a"), TypeError, "list with one entry per segment"),
     (lambda: BleuScorer(["a"]).score([b"a"]), TypeError, r"candidates\[0\] must be str"),
-    (lambda: BleuScorer(["a"]).score(["a"], smooth="method1"), ValueError, "NLTK"),
-    (lambda: BleuScorer(["a"]).score(["a"], smooth="exp", smooth_value=1), ValueError, "smooth_value"),
+    (lambda: BleuScorer(["a"]).score(["a"], smooth_method="method1"), ValueError, "NLTK"),
+    (lambda: BleuScorer(["a"]).score(["a"], smooth_method="exp", smooth_value=1), ValueError, "smooth_value"),
     (lambda: BleuScorer(["a"]).statistics([None]), TypeError, r"candidates\[0\] must be str"),
 ])
 def test_bad_input(call, error, message):
@@ -136,7 +136,7 @@ def test_corpus_every_en_de_system(corpus):
     scorer = BleuScorer(per_segment)
     ref_tokens = [[_preprocess(r, "13a", False) for r in refs] for refs in per_segment]
     for k, (name, hyps) in enumerate(systems.items()):
-        expected = old_kernel.corpus_statistics([_preprocess(h, "13a", False) for h in hyps], ref_tokens, 4)
+        expected = old_kernel.corpus_statistics(ref_tokens, [_preprocess(h, "13a", False) for h in hyps], 4)
         np.testing.assert_array_equal(scorer.statistics(hyps), expected, err_msg=name)
         if k < 2:
             theirs = sacrebleu.corpus_bleu(hyps, streams)

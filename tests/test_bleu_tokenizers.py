@@ -44,7 +44,7 @@ HAND_CASES = [
 
 @pytest.mark.parametrize(("tokenizer", "text", "expected"), HAND_CASES)
 def test_hand_derived_cases(tokenizer, text, expected):
-    assert bleu_tokenize(text, tokenizer) == expected
+    assert bleu_tokenize(text, tokenizer=tokenizer) == expected
     assert SACREBLEU[tokenizer](text) == expected
 
 
@@ -57,7 +57,7 @@ def test_zh_character_table_matches_sacrebleu_on_every_code_point_below_0x30000(
     chunk = 4096
     for start in range(0, 0x30000, chunk):
         text = "".join(chr(c) for c in range(start, start + chunk) if not 0xD800 <= c <= 0xDFFF)
-        assert bleu_tokenize(text, "zh") == SACREBLEU["zh"](text), hex(start)
+        assert bleu_tokenize(text, tokenizer="zh") == SACREBLEU["zh"](text), hex(start)
 
 
 PIECES = list("abcXYZ019 .,-'\"!?&;:()[]{}<>/\\@#$%^*+=_|~`\n\t") + [
@@ -71,7 +71,7 @@ texts = st.lists(st.sampled_from(PIECES), max_size=30).map("".join)
 @settings(max_examples=400, deadline=None)
 @given(text=texts, tokenizer=st.sampled_from(BLEU_TOKENIZERS))
 def test_random_text_matches_sacrebleu(text, tokenizer):
-    assert bleu_tokenize(text, tokenizer) == SACREBLEU[tokenizer](text)
+    assert bleu_tokenize(text, tokenizer=tokenizer) == SACREBLEU[tokenizer](text)
 
 
 def _lines(corpus) -> list[str]:
@@ -89,13 +89,13 @@ def test_corpus_references_and_sources_match_sacrebleu(corpus, tokenizer):
     assert len(lines) > 500
     sacrebleu_tokenize = SACREBLEU[tokenizer]
     for line in lines:
-        assert bleu_tokenize(line, tokenizer) == sacrebleu_tokenize(line), line
+        assert bleu_tokenize(line, tokenizer=tokenizer) == sacrebleu_tokenize(line), line
 
 
 @pytest.mark.parametrize("tokenizer", ["13A", "v13a", "spm", "ja-mecab", None, 13])
 def test_unknown_tokenizer(tokenizer):
     with pytest.raises(ValueError, match="unknown BLEU tokenizer"):
-        bleu_tokenize("text", tokenizer)
+        bleu_tokenize("text", tokenizer=tokenizer)
 
 
 @pytest.mark.parametrize("text", [None, b"bytes", ["a", "list"], 3])

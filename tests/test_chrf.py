@@ -332,8 +332,8 @@ def test_kernel_equals_reference(corpus, options):
     refs = [r for _, r in corpus]
     args = (options["char_order"], options["word_order"], options["beta"], options["whitespace"],
             options["eps_smoothing"])
-    expected = reference.corpus_statistics(hyps, refs, *args)
-    assert kernels.corpus_statistics(hyps, refs, *args).tolist() == expected.tolist()
+    expected = reference.corpus_statistics(refs, hyps, *args)
+    assert kernels.corpus_statistics(refs, hyps, *args).tolist() == expected.tolist()
 
 
 @settings(max_examples=500, deadline=None)
@@ -349,11 +349,11 @@ def test_compiled_f_score_equals_reference(stats, beta, eps_smoothing):
 
 
 def test_packed_layout_and_its_checks():
-    chars, char_offsets, segment_offsets = kernels.pack(["ab", "c"], [["ab", "b"], ["d"]])
+    chars, char_offsets, segment_offsets = kernels.pack([["ab", "b"], ["d"]], ["ab", "c"])
     assert chars.tolist() == [97, 98, 97, 98, 98, 99, 100]
     assert char_offsets.tolist() == [0, 2, 4, 5, 6, 7] and segment_offsets.tolist() == [0, 3, 5]
     rows = kernels.packed_statistics(chars, char_offsets, segment_offsets, 2, 0)
-    assert rows.tolist() == reference.corpus_statistics(["ab", "c"], [["ab", "b"], ["d"]], 2, 0).tolist()
+    assert rows.tolist() == reference.corpus_statistics([["ab", "b"], ["d"]], ["ab", "c"], 2, 0).tolist()
     # lists are coerced to int64
     assert kernels.packed_statistics(chars.tolist(), char_offsets.tolist(), segment_offsets.tolist(), 2,
                                      0).tolist() == rows.tolist()
@@ -366,7 +366,7 @@ def test_packed_layout_and_its_checks():
     with pytest.raises(ValueError, match="1-D"):
         kernels.packed_statistics(np.zeros((2, 2)), [0, 4], [0, 1], 2, 0)
     with pytest.raises(ValueError, match="no reference"):
-        kernels.pack(["a"], [[]])
+        kernels.pack([[]], ["a"])
 
 
 # ------------------------------------------------------------------------------------ statistics API
@@ -406,7 +406,7 @@ def test_inputs_are_not_modified_and_accept_tuples():
 
 @pytest.mark.parametrize(("call", "error", "message"), [
     (lambda: chrf(["a"], ["a", "b"]), ValueError, "2 candidates but 1 reference"),
-    (lambda: chrf([], []), ValueError, "corpus is empty"),
+    (lambda: chrf([], []), ValueError, "empty corpus"),
     (lambda: chrf([[]], ["a"]), ValueError, r"references\[0\] is empty"),
     (lambda: chrf([["a", None]], ["a"]), TypeError, r"references\[0\]\[1\] must be str"),
     (lambda: chrf(["a"], [b"a"]), TypeError, r"candidates\[0\] must be str"),
@@ -423,9 +423,9 @@ def test_inputs_are_not_modified_and_accept_tuples():
     (lambda: chrf(["a"], ["a"], beta="2"), TypeError, "beta must be a number"),
     (lambda: chrf(["a"], ["a"], lowercase=1), TypeError, "lowercase must be bool"),
     (lambda: chrf(["a"], ["a"], backend="rust"), ValueError, "unknown backend"),
-    (lambda: sentence_chrf(["a"], ["a"]), TypeError, "candidate must be str"),
-    (lambda: sentence_chrf([], "a"), ValueError, "references is empty"),
-    (lambda: sentence_chrf(None, "a"), TypeError, "references must be a str or a list"),
+    (lambda: sentence_chrf(["a"], ["a"]), TypeError, "cand must be str"),
+    (lambda: sentence_chrf([], "a"), ValueError, "ref is empty"),
+    (lambda: sentence_chrf(None, "a"), TypeError, "ref must be a str or a list"),
     (lambda: chrf_from_statistics([1, 2, 3]), ValueError, "18 columns"),
     (lambda: chrf_from_statistics([1.0] * 18), TypeError, "integers"),
     (lambda: chrf_from_statistics([-1] * 18), ValueError, "non-negative"),

@@ -34,7 +34,7 @@ def _nltk(fn, *args, **kw):
        order=st.integers(1, 6), reweigh=st.booleans())
 def test_pool_equals_nltk(pool, hyps, method, order, reweigh):
     weights = (1 / order,) * order
-    ours = NltkBleuPool(pool, weights=weights, smoothing=method, auto_reweigh=reweigh)
+    ours = NltkBleuPool(pool, weights=weights, smooth_method=method, auto_reweigh=reweigh)
     expected = [_nltk(nltk.sentence_bleu, pool, h, weights=weights, smoothing_function=nltk_smoothing(method),
                       auto_reweigh=reweigh) for h in hyps]
     corpus = _nltk(nltk.corpus_bleu, [pool] * len(hyps), hyps, weights=weights,
@@ -43,14 +43,15 @@ def test_pool_equals_nltk(pool, hyps, method, order, reweigh):
         return  # NLTK itself raises (method6 preconditions, ...): compared in test_bleu.py's error tests
     got = ours.sentence_scores(hyps)
     assert got == [float(e) for e in expected]
-    assert got == [nltk_sentence_bleu(pool, h, weights=weights, smoothing=method, auto_reweigh=reweigh) for h in hyps]
+    assert got == [nltk_sentence_bleu(pool, h, weights=weights, smooth_method=method, auto_reweigh=reweigh)
+                   for h in hyps]
     assert ours.corpus_score(hyps) == float(corpus)
-    assert ours.corpus_score(hyps) == nltk_bleu([pool] * len(hyps), hyps, weights=weights, smoothing=method,
+    assert ours.corpus_score(hyps) == nltk_bleu([pool] * len(hyps), hyps, weights=weights, smooth_method=method,
                                                 auto_reweigh=reweigh)
 
 
 def test_tokens_missing_from_the_pool_and_empty_hypotheses():
-    pool = NltkBleuPool(["the cat sat on the mat".split()], smoothing="method1")
+    pool = NltkBleuPool(["the cat sat on the mat".split()], smooth_method="method1")
     hyps = [[], "dogs everywhere".split(), "the cat sat on the mat".split()]
     expected = [_nltk(nltk.sentence_bleu, [pool_refs], h, smoothing_function=nltk_smoothing("method1"))
                 for pool_refs in ["the cat sat on the mat".split()] for h in hyps]
@@ -64,7 +65,7 @@ def test_bad_input():
         NltkBleuPool(["a string, not tokens"])
     with pytest.raises(TypeError, match="list of tokens"):
         NltkBleuPool([["a"]]).sentence_scores(["abc"])
-    with pytest.raises(ValueError, match="smoothing"):
-        NltkBleuPool([["a"]], smoothing="method9")
-    with pytest.raises(ValueError, match="empty"):
+    with pytest.raises(ValueError, match="smooth_method"):
+        NltkBleuPool([["a"]], smooth_method="method9")
+    with pytest.raises(ValueError, match="empty corpus"):
         NltkBleuPool([["a"]]).corpus_score([])

@@ -157,16 +157,16 @@ class TestMultiReference:
 class TestBadInput:
     @pytest.mark.parametrize("bad", [None, b"bytes", 3, ["ok", None], [b"x"]])
     def test_reference_type(self, bad):
-        with pytest.raises(TypeError, match="reference"):
+        with pytest.raises(TypeError, match=r"^ref\b"):  # the parameter's name
             rouge_n(bad, "cand")
 
     @pytest.mark.parametrize("bad", [None, b"bytes", ["list"], 1.5])
     def test_candidate_type(self, bad):
-        with pytest.raises(TypeError, match="candidate"):
+        with pytest.raises(TypeError, match=r"^cand\b"):
             rouge_l("ref", bad)
 
     def test_empty_reference_list(self):
-        with pytest.raises(ValueError, match="reference list is empty"):
+        with pytest.raises(ValueError, match="ref is empty"):
             rouge_n([], "cand")
 
     @pytest.mark.parametrize("n, exc", [(0, ValueError), (-1, ValueError), (1.0, TypeError), (True, TypeError)])

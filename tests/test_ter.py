@@ -192,8 +192,8 @@ def test_kernel_equals_sacrebleu_longer_pairs(seed):
 def test_corpus_statistics_kernel_equals_reference(corpus):
     hyps = [h for h, _ in corpus]
     refs = [r for _, r in corpus]
-    expected = reference.corpus_statistics(hyps, refs)
-    got = kernels.corpus_statistics(hyps, refs)
+    expected = reference.corpus_statistics(refs, hyps)
+    got = kernels.corpus_statistics(refs, hyps)
     assert got.dtype == np.float64 and got.tolist() == expected.tolist()
 
 
@@ -216,7 +216,7 @@ def test_long_segments_dialogues():
 
 
 def test_packed_layout_and_its_checks():
-    tokens, sentence_offsets, segment_offsets = kernels.pack([["a", "b"], []], [[["b", "a"], []], [["c"]]])
+    tokens, sentence_offsets, segment_offsets = kernels.pack([[["b", "a"], []], [["c"]]], [["a", "b"], []])
     assert tokens.tolist() == [0, 1, 1, 0, 2]
     assert sentence_offsets.tolist() == [0, 2, 4, 4, 4, 5] and segment_offsets.tolist() == [0, 3, 5]
     rows = kernels.packed_statistics(tokens, sentence_offsets, segment_offsets)
@@ -230,9 +230,9 @@ def test_packed_layout_and_its_checks():
     with pytest.raises(ValueError, match="1-D"):
         kernels.packed_statistics(np.zeros((2, 2)), [0, 4], [0, 1])
     with pytest.raises(ValueError, match="no reference"):
-        kernels.pack([["a"]], [[]])
+        kernels.pack([[]], [["a"]])
     assert kernels.translation_edit_rate(["a", "b"], []) == (2, 0)
-    assert kernels.segment_statistics(["a"], [[], ["a", "b", "c"]]) == (1, 1.5)
+    assert kernels.segment_statistics([[], ["a", "b", "c"]], ["a"]) == (1, 1.5)
 
 
 # ----------------------------------------------------------------------------------- tokenizer (§2.2)
@@ -431,7 +431,7 @@ def test_inputs_are_not_modified_and_accept_tuples():
 
 @pytest.mark.parametrize(("call", "error", "message"), [
     (lambda: ter(["a"], ["a", "b"]), ValueError, "2 candidates but 1 reference"),
-    (lambda: ter([], []), ValueError, "corpus is empty"),
+    (lambda: ter([], []), ValueError, "empty corpus"),
     (lambda: ter([[]], ["a"]), ValueError, r"references\[0\] is empty"),
     (lambda: ter([["a", None]], ["a"]), TypeError, r"references\[0\]\[1\] must be str"),
     (lambda: ter(["a"], [None]), TypeError, r"candidates\[0\] must be str"),
@@ -439,8 +439,8 @@ def test_inputs_are_not_modified_and_accept_tuples():
     (lambda: ter(["a"], ["a"], normalized="yes"), TypeError, "normalized must be bool"),
     (lambda: ter(["a"], ["a"], case_sensitive=None), TypeError, "case_sensitive must be bool"),
     (lambda: ter(["a"], ["a"], backend="c"), ValueError, "unknown backend"),
-    (lambda: sentence_ter("a", ["a"]), TypeError, "candidate must be str"),
-    (lambda: sentence_ter([], "a"), ValueError, "references is empty"),
+    (lambda: sentence_ter("a", ["a"]), TypeError, "cand must be str"),
+    (lambda: sentence_ter([], "a"), ValueError, "ref is empty"),
     (lambda: ter_from_statistics([1, 2, 3]), ValueError, r"\[edits, reference length\] pairs"),
     (lambda: ter_from_statistics([[1.5, 2.0]]), ValueError, "whole numbers"),
     (lambda: ter_from_statistics([[-1, 2.0]]), ValueError, "non-negative"),

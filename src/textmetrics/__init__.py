@@ -15,6 +15,7 @@ import importlib
 from ._version import __version__
 from .scoring import Score
 from .tokenizers import tokenize
+from .validation import checked_options as _checked_options
 
 # public name -> the module that defines it
 _LAZY = {
@@ -32,6 +33,7 @@ _LAZY = {
 __all__ = ["__version__", "Score", "engine", "tokenize", *_LAZY]
 
 
+@_checked_options
 def engine() -> dict:
     """Which machine code runs the kernels: ``{"backend": "aot" | "jit", "reason": ..., "extension": path, ...}``.
 

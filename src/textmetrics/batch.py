@@ -24,93 +24,38 @@ from __future__ import annotations
 
 import itertools
 import math
-import re
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Iterator, NamedTuple, Optional, Sequence, Union
 
 import numpy as np
 
+from . import registry
 from .kernels.engine import K
+from .registry import ROUGE_NAMES_HELP as METRIC_NAMES_HELP  # noqa: F401 (re-exported)
+from .registry import RougeMetric
 from .scoring import Score, check_alpha
+from .signature import Signature
 from .tokenizers import TokenizerSpec, resolve_tokenizer
+from .validation import BACKENDS, check_choice, check_corpus, checked_options, flatten_references
 
 References = Union[str, Sequence[str]]
 
 DEFAULT_METRICS = ("rouge1", "rouge2", "rougeL", "rougeLsum")
 MULTI_REF_MODES = ("best", "average", "best_recall")
-BACKENDS = ("numba", "python")
-METRIC_NAMES_HELP = "rouge1..rouge9, rougeL, rougeLsum, rougeW, rougeW-<weight>, rougeS[<skip>|*], rougeSU[<skip>|*]"
-
-
 
 # ---------------------------------------------------------------------------------------------- metrics
 
-@dataclass(frozen=True)
-class MetricSpec:
-    """One requested metric: ``kind`` is one of ``"n"``, ``"l"``, ``"lsum"``, ``"w"``, ``"s"``."""
-
-    name: str
-    kind: str
-    n: int = 0                       # ROUGE-N order
-    max_skip: Optional[int] = None   # ROUGE-S/SU (None: any gap)
-    unigrams: bool = False           # ROUGE-SU
-    weight: float = 1.2              # ROUGE-W
-
-    @property
-    def summary_level(self) -> bool:
-        return self.kind in ("lsum", "w")
+MetricSpec = RougeMetric  # one requested metric (the registry's entry): kept under its old name
 
 
-_METRIC_RE = re.compile(r"rouge(?:(?P<n>[1-9])|(?P<l>L)|(?P<lsum>Lsum)|W(?:-(?P<w>\d+(?:\.\d+)?))?"
-                        r"|(?P<s>SU|S)(?P<skip>\d+|\*)?)")
+def parse_metric(name) -> RougeMetric:
+    """The registry entry of a ROUGE metric name (``registry.rouge_metric``); ValueError for an unknown name."""
+    return registry.rouge_metric(name)
 
 
-def parse_metric(name) -> MetricSpec:
-    """The MetricSpec of a metric name; ValueError for an unknown name."""
-    if not isinstance(name, str):
-        raise TypeError(f"metric names must be str, got {type(name).__name__}")
-    match = _METRIC_RE.fullmatch(name)
-    if match is None:
-        raise ValueError(f"unknown ROUGE metric {name!r}; choose from {METRIC_NAMES_HELP}")
-    if match["n"]:
-        return MetricSpec(name, "n", n=int(match["n"]))
-    if match["l"]:
-        return MetricSpec(name, "l")
-    if match["lsum"]:
-        return MetricSpec(name, "lsum")
-    if match["s"]:
-        skip = match["skip"]
-        from .metrics.rouge import check_max_skip
-
-        try:
-            max_skip = 4 if skip is None else (None if skip == "*" else check_max_skip(int(skip)))
-        except ValueError as exc:
-            raise ValueError(f"{name!r}: {exc}") from None
-        return MetricSpec(name, "s", max_skip=max_skip, unigrams=match["s"] == "SU")
-    from .metrics.rouge import check_weight
-
-    try:
-        weight = check_weight(1.2 if match["w"] is None else float(match["w"]))
-    except ValueError as exc:
-        raise ValueError(f"{name!r}: {exc}") from None
-    return MetricSpec(name, "w", weight=weight)
-
-
-def _parse_metrics(metrics) -> list[MetricSpec]:
-    if isinstance(metrics, str):
-        metrics = (metrics,)
-    if not hasattr(metrics, "__iter__"):
-        raise TypeError(f"metrics must be a metric name or a sequence of them, got {type(metrics).__name__}")
-    specs = [parse_metric(m) for m in metrics]
-    if not specs:
-        raise ValueError("metrics is empty: name at least one metric")
-    names = [s.name for s in specs]
-    duplicates = sorted({n for n in names if names.count(n) > 1})
-    if duplicates:
-        raise ValueError(f"metric(s) requested twice: {duplicates}")
-    return specs
+def _parse_metrics(metrics) -> list[RougeMetric]:
+    return registry.rouge_metrics(metrics)
 
 
 # ------------------------------------------------------------------------------------------------ result
@@ -127,10 +72,13 @@ class RougeResult(Mapping):
     """Per-pair scores of each metric: ``result["rougeL"].fmeasure[i]`` is pair i's ROUGE-L F.
 
     A read-only mapping from metric name to ``ScoreArrays``, in the order the metrics were requested.
+    ``signature`` records every setting that changes the numbers (sacrebleu-style, a ``textmetrics.signature
+    .Signature``): ``rouge1+rougeL|tok:default|stem:yes|ref:best|alpha:0.5|version:textmetrics-<version>``.
     """
 
-    def __init__(self, scores: dict[str, ScoreArrays]):
+    def __init__(self, scores: dict[str, ScoreArrays], signature: Optional[str] = None):
         self._scores = dict(scores)
+        self.signature = signature
 
     def __getitem__(self, metric: str) -> ScoreArrays:
         return self._scores[metric]
@@ -182,46 +130,13 @@ class RougeResult(Mapping):
 
 # -------------------------------------------------------------------------------------------- validation
 
-def _check_corpus(references, candidates) -> tuple[list[str], list[str], np.ndarray]:
-    """Candidates, references flattened, and offsets: pair i's references are flat[ref_off[i]:ref_off[i + 1]]."""
-    for name, value in (("candidates", candidates), ("references", references)):
-        if isinstance(value, (str, bytes)) or not hasattr(value, "__len__") or not hasattr(value, "__iter__"):
-            raise TypeError(f"{name} must be a list with one entry per pair, got {type(value).__name__}"
-                            + (" (wrap a single text in a list)" if isinstance(value, str) else ""))
-    if len(references) != len(candidates):
-        raise ValueError(f"references and candidates differ in length: {len(references)} != {len(candidates)}")
-    candidates = list(candidates)
-    if set(map(type, candidates)) - {str}:  # fast path first: one C-level pass
-        for i, c in enumerate(candidates):
-            if not isinstance(c, str):
-                raise TypeError(f"candidates[{i}] must be str, got {type(c).__name__}")
-    if not set(map(type, references)) - {str}:  # one reference per pair
-        counts = np.arange(len(candidates) + 1, dtype=np.int64)
-        return candidates, list(references), counts
-    flat: list[str] = []
-    counts = np.ones(len(candidates) + 1, dtype=np.int64)
-    counts[0] = 0
-    for i, r in enumerate(references):
-        if isinstance(r, str):
-            flat.append(r)
-            continue
-        if isinstance(r, (bytes, bytearray)) or not hasattr(r, "__iter__"):
-            raise TypeError(f"references[{i}] must be str or a list of str, got {type(r).__name__}")
-        group = list(r)
-        if not group:
-            raise ValueError(f"references[{i}] is an empty list: give at least one reference")
-        for k, text in enumerate(group):
-            if not isinstance(text, str):
-                raise TypeError(f"references[{i}][{k}] must be str, got {type(text).__name__}")
-        flat.extend(group)
-        counts[i + 1] = len(group)
-    return candidates, flat, np.cumsum(counts)
-
-
-def _check_choice(name: str, value, choices: Sequence[str]) -> str:
-    if not isinstance(value, str) or value not in choices:
-        raise ValueError(f"unknown {name} {value!r}; choose one of {list(choices)}")
-    return value
+def _signature(metrics: Sequence[str], tokenizer: TokenizerSpec, stemmer: bool, multi_ref: str,
+              alpha: float) -> Signature:
+    """The signature of ROUGE results computed with these settings (all applied: ``resolve_tokenizer`` refuses a
+    stemmer it would not apply)."""
+    tok = "default" if tokenizer is None else (tokenizer if isinstance(tokenizer, str) else "custom")
+    return Signature.of([("tok", tok), ("stem", bool(stemmer)), ("ref", multi_ref), ("alpha", f"{alpha:g}")],
+                        head="+".join(metrics))
 
 
 # --------------------------------------------------------------------------------------- tokenized corpus
@@ -357,6 +272,7 @@ def _combine(spec: MetricSpec, hits, ref_size, cand_size, ref_off, multi_ref: st
 
 # --------------------------------------------------------------------------------------------- the API
 
+@checked_options
 def rouge(references: Sequence[References], candidates: Sequence[str], metrics=DEFAULT_METRICS, *,
           stemmer: bool = False, multi_ref: str = "best", tokenizer: TokenizerSpec = "default", alpha: float = 0.5,
           backend: str = "numba") -> RougeResult:
@@ -376,7 +292,8 @@ def rouge(references: Sequence[References], candidates: Sequence[str], metrics=D
 
     Raises:
         TypeError: a wrong type (candidates not a list of str, a reference neither str nor list of str, ...).
-        ValueError: mismatched lengths, an empty reference list, an unknown metric, multi_ref or backend.
+        ValueError: mismatched lengths, an empty corpus, an empty reference list, an unknown metric, multi_ref or
+            backend, ``stemmer=True`` with a tokenizer other than the default.
 
     Example:
         >>> result = rouge(["The cat is on the mat."], ["The cat and the dog."], ["rouge1", "rougeL"])
@@ -389,20 +306,22 @@ def rouge(references: Sequence[References], candidates: Sequence[str], metrics=D
 
 def score_specs(specs: Sequence[MetricSpec], references, candidates, *, stemmer: bool = False, multi_ref: str = "best",
                 tokenizer: TokenizerSpec = "default", alpha: float = 0.5, backend: str = "numba") -> RougeResult:
-    """``rouge`` for already parsed metrics: the one engine behind the batch and the single-pair functions."""
-    _check_choice("multi_ref", multi_ref, MULTI_REF_MODES)
-    _check_choice("backend", backend, BACKENDS)
+    """``rouge`` for already parsed metrics (``registry.RougeMetric``): the batch engine."""
+    check_choice("multi_ref", multi_ref, MULTI_REF_MODES)
+    check_choice("backend", backend, BACKENDS)
     alpha = check_alpha(alpha)
-    tokenize = resolve_tokenizer(tokenizer, stemmer)  # validates stemmer and tokenizer
-    cands, refs, ref_off = _check_corpus(references, candidates)
+    tokenize = resolve_tokenizer(tokenizer, stemmer)  # validates stemmer and tokenizer (and their combination)
+    references, cands = check_corpus(references, candidates, "the single-pair functions (rouge_n, rouge_l, ...)")
+    signature = _signature([s.name for s in specs], tokenizer, stemmer, multi_ref, alpha)
     if backend == "python":
-        return _rouge_python(specs, references, cands, stemmer=stemmer, multi_ref=multi_ref, tokenizer=tokenizer,
-                             alpha=alpha)
+        return _rouge_python(specs, references, cands, signature, stemmer=stemmer, multi_ref=multi_ref,
+                             tokenizer=tokenizer, alpha=alpha)
 
+    refs, ref_off = flatten_references(references)
     hits, ref_size, cand_size = statistics(specs, cands, refs, ref_off, stemmer=stemmer, tokenizer=tokenizer,
                                            tokenize=tokenize)
     return RougeResult({s.name: _combine(s, hits[k], ref_size[k], cand_size[k], ref_off, multi_ref, alpha)
-                        for k, s in enumerate(specs)})
+                        for k, s in enumerate(specs)}, signature)
 
 
 def statistics(specs: Sequence[MetricSpec], cands: list[str], refs: list[str], ref_off: np.ndarray, *,
@@ -416,11 +335,11 @@ def statistics(specs: Sequence[MetricSpec], cands: list[str], refs: list[str], r
         corpus = _default_corpus(texts, stemmer)
     else:
         corpus = _python_corpus(texts, tokenize, any(s.summary_level for s in specs))
-    kinds = np.array([_KIND_CODES[s.kind] for s in specs], dtype=np.int64)
-    int_params = np.array([s.n if s.kind == "n" else (-1 if s.max_skip is None else s.max_skip) for s in specs],
-                          dtype=np.int64)
-    float_params = np.array([s.weight for s in specs], dtype=np.float64)
-    flags = np.array([s.unigrams for s in specs], dtype=np.bool_)
+    kinds = np.array([s.kernel_kind for s in specs], dtype=np.int64)
+    params = [s.kernel_params for s in specs]
+    int_params = np.array([p[0] for p in params], dtype=np.int64)
+    float_params = np.array([p[1] for p in params], dtype=np.float64)
+    flags = np.array([p[2] for p in params], dtype=np.bool_)
     n_pairs = len(cands)
     if any(s.kind == "s" for s in specs):
         _check_skip_bigram_sizes(specs, np.diff(corpus.tok_off), n_pairs, ref_off)
@@ -429,9 +348,7 @@ def statistics(specs: Sequence[MetricSpec], cands: list[str], refs: list[str], r
                               int_params, float_params, flags)
 
 
-_KIND_CODES = {"n": 0, "l": 1, "lsum": 2, "w": 3, "s": 4}  # kernels.rouge.KIND_N ..
-
-
+@checked_options
 def rouge_matrix(texts: Sequence[str], metric: str = "rougeL", *, stemmer: bool = False,
                  tokenizer: TokenizerSpec = "default", alpha: float = 0.5) -> np.ndarray:
     """F of every ordered pair: ``m[i, j]`` = ``metric`` with ``texts[i]`` as reference and ``texts[j]`` as
@@ -488,30 +405,18 @@ def _check_skip_bigram_sizes(specs, n_tokens, n_pairs, ref_off) -> None:
                 "use a bounded skip such as rougeS4, or shorter texts")
 
 
-def _rouge_python(specs, references, cands, **opts) -> RougeResult:
-    """The reference batch: each pair through the single-pair functions with ``backend="python"``."""
-    from .metrics import rouge as single
-
-    def one(spec: MetricSpec, ref, cand) -> Score:
-        if spec.kind == "n":
-            return single.rouge_n(ref, cand, n=spec.n, backend="python", **opts)
-        if spec.kind == "l":
-            return single.rouge_l(ref, cand, backend="python", **opts)
-        if spec.kind == "lsum":
-            return single.rouge_lsum(ref, cand, backend="python", **opts)
-        if spec.kind == "w":
-            return single.rouge_w(ref, cand, weight=spec.weight, backend="python", **opts)
-        f = single.rouge_su if spec.unigrams else single.rouge_s
-        return f(ref, cand, max_skip=spec.max_skip, backend="python", **opts)
-
+def _rouge_python(specs, references, cands, signature, **options) -> RougeResult:
+    """The reference batch: each pair through the single-pair functions (``RougeMetric.single``) with
+    ``backend="python"``."""
     out = {}
     for spec in specs:
-        scores = [one(spec, ref, cand) for ref, cand in zip(references, cands)]
+        scores = [spec.single(ref, cand, backend="python", **options) for ref, cand in zip(references, cands)]
         columns = np.array(scores, dtype=np.float64).reshape(len(scores), 3)
         out[spec.name] = ScoreArrays(*(np.ascontiguousarray(columns[:, k]) for k in range(3)))
-    return RougeResult(out)
+    return RougeResult(out, signature)
 
 
+@checked_options
 def warmup() -> float:
     """Compile (or load from Numba's cache) every ROUGE and BLEU kernel on tiny inputs; returns the seconds it took.
 

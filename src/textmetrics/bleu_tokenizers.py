@@ -1,6 +1,6 @@
 """BLEU tokenizers: sacrebleu 2.6.0's ``13a``, ``intl``, ``char``, ``zh`` and ``none``, reproduced exactly.
 
-``bleu_tokenize(text, tokenizer)`` returns the tokenized line as one string, tokens separated by single spaces,
+``bleu_tokenize(text, tokenizer=...)`` returns the tokenized line as one string, tokens separated by single spaces,
 exactly as sacrebleu's tokenizer object returns it; BLEU then splits it with ``str.split()``. The BLEU metric
 itself (``textmetrics.metrics.bleu``) lowercases (optionally) and ``rstrip()``s a line *before* tokenizing it, as
 sacrebleu's ``BLEU._preprocess_segment`` does; ``bleu_tokenize`` does neither.
@@ -41,7 +41,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .tokenizers import check_text
+from .validation import check_text, checked_options
 
 BLEU_TOKENIZERS = ("13a", "intl", "char", "zh", "none")
 
@@ -147,7 +147,8 @@ def check_bleu_tokenizer(tokenizer) -> str:
     return tokenizer
 
 
-def bleu_tokenize(text: str, tokenizer: str = "13a") -> str:
+@checked_options
+def bleu_tokenize(text: str, *, tokenizer: str = "13a") -> str:
     """Tokenize one line exactly like sacrebleu 2.6.0's tokenizer of the same name.
 
     Args:
@@ -164,7 +165,7 @@ def bleu_tokenize(text: str, tokenizer: str = "13a") -> str:
     Example:
         >>> bleu_tokenize("The U.S.A. won 1,000.5 points in 5-6 games (end 2019).")
         'The U . S . A . won 1,000.5 points in 5 - 6 games ( end 2019 ) .'
-        >>> bleu_tokenize("It's the end 2019.", "intl")
+        >>> bleu_tokenize("It's the end 2019.", tokenizer="intl")
         "It ' s the end 2019."
     """
     check_text(text, "text")

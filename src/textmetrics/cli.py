@@ -170,15 +170,10 @@ def _paired(args, baseline, system, score_fn):
                                                          seed=args.seed)
 
 
-def _with_resampling(signature: str, args) -> str:
-    """The metric's own signature plus the CLI's confidence-interval resampling (``bs:N|rs:SEED``, sacrebleu's
-    fields), inserted before ``version:``: the metric functions do not know about resampling."""
-    if not args.confidence:
-        return signature
-    fields = signature.split("|")
-    at = next((k for k, f in enumerate(fields) if f.startswith("version:")), len(fields))
-    fields[at:at] = [f"bs:{args.confidence}", f"rs:{args.seed}"]
-    return "|".join(fields)
+def _with_resampling(signature, args) -> str:
+    """The result's own signature (a ``textmetrics.signature.Signature``), with the confidence-interval resampling
+    (sacrebleu's ``bs:N|rs:SEED``) when ``--confidence`` asks for it."""
+    return str(signature.with_resampling(args.confidence, args.seed))
 
 
 def _paired_info(args, systems) -> dict | None:
@@ -191,7 +186,8 @@ def _paired_info(args, systems) -> dict | None:
 # ------------------------------------------------------------------------------------------------ ROUGE
 
 def rouge_arguments(parser: argparse.ArgumentParser) -> None:
-    from .batch import DEFAULT_METRICS, METRIC_NAMES_HELP
+    from .batch import DEFAULT_METRICS
+    from .registry import ROUGE_NAMES_HELP as METRIC_NAMES_HELP
 
     parser.add_argument("-m", "--metrics", type=_metric_list, default=list(DEFAULT_METRICS),
                         help=f"comma-separated: {METRIC_NAMES_HELP} (default: {','.join(DEFAULT_METRICS)})")
@@ -212,14 +208,8 @@ def rouge_check(args) -> None:
 
 
 def rouge_signature(args, result) -> str:
-    """The result's own signature when it carries one (plus the resampling), else the API's ``rouge_signature``
-    for the same options, which records the resampling itself."""
-    signature = getattr(result, "signature", None)
-    if signature:
-        return _with_resampling(signature, args)
-    from .metrics.rouge import rouge_signature as signature_of
-
-    return signature_of(args.metrics, **rouge_options(args), n_bootstrap=args.confidence, seed=args.seed)
+    """The result's own signature (``RougeResult.signature``), plus the resampling."""
+    return _with_resampling(result.signature, args)
 
 
 def rouge_score(args, references, systems) -> dict:
@@ -287,7 +277,7 @@ def bleu_arguments(parser: argparse.ArgumentParser) -> None:
 
 def bleu_options(args) -> dict:
     """The keyword options of ``textmetrics.metrics.bleu.bleu`` from the command line."""
-    return {"max_order": args.max_order, "smooth": args.smooth, "smooth_value": args.smooth_value,
+    return {"max_order": args.max_order, "smooth_method": args.smooth, "smooth_value": args.smooth_value,
             "tokenizer": args.tokenize, "lowercase": args.lowercase, "effective_order": args.effective_order}
 
 
@@ -301,7 +291,7 @@ def bleu_score(args, references, systems) -> dict:
     from .metrics.bleu import bleu_from_statistics, bleu_statistics, sentence_bleu
 
     options = bleu_options(args)
-    score_options = {k: options[k] for k in ("max_order", "smooth", "smooth_value", "effective_order")}
+    score_options = {k: options[k] for k in ("max_order", "smooth_method", "smooth_value", "effective_order")}
     nrefs = {len(r) for r in references}
     signature_fields = {"nrefs": nrefs.pop() if len(nrefs) == 1 else "var", "tokenizer": args.tokenize,
                         "lowercase": args.lowercase}
@@ -317,7 +307,7 @@ def bleu_score(args, references, systems) -> dict:
         stats[name] = np.concatenate(parts)
     baseline_name = next(iter(stats))
     report = {"metric": "bleu", "systems": []}
-    signature = ""
+    signature = None
     for name, s in stats.items():
         result = bleu_from_statistics(s, **score_options, **signature_fields)
         signature = result.signature
@@ -412,7 +402,7 @@ def _statistics_report(args, metric: str, systems: dict, stats_of, score_of, ent
 
     baseline_name = next(iter(stats))
     report = {"metric": metric, "systems": []}
-    signature = ""
+    signature = None
     for name, s in stats.items():
         result = score_of(s, True)
         signature = result.signature
@@ -607,14 +597,15 @@ def _cell(value, percent: bool, width: int | None) -> str:
 def _metric_list(text: str) -> list[str]:
     """ROUGE metric names, each checked by the engine itself (a one-pair corpus): a name the engine cannot score
     (unknown, a number out of range) is a usage error here, not a traceback later."""
-    from .batch import parse_metric, rouge
+    from . import registry
+    from .batch import rouge
 
     names = [m.strip() for m in text.split(",") if m.strip()]
     if not names:
         raise argparse.ArgumentTypeError("no metric given")
     for name in names:
         try:
-            parse_metric(name)
+            registry.rouge_metric(name)
             rouge(["a"], ["a"], [name])
         except OverflowError as exc:
             raise argparse.ArgumentTypeError(f"{name}: a number is out of range ({exc})") from exc

@@ -16,13 +16,16 @@ turns the lists into strings), or Bag elements that are ``(reference, candidate)
 """
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Any, Optional, Sequence
 
 import numpy as np
 
-from .batch import DEFAULT_METRICS, parse_metric, rouge as _rouge
+from . import registry
+from .batch import DEFAULT_METRICS, rouge as _rouge
 from .metrics.bleu import BleuScore, bleu_from_statistics, bleu_statistics
 from .scoring import Score
+from .tokenizers import TokenizerSpec
+from .validation import EMPTY_CORPUS, checked_options
 
 _SCALE = 1074  # float64 values are integer multiples of 2**-1074
 
@@ -85,41 +88,57 @@ def _map_reduce(data, ref_column, cand_column, per_partition, combine):
         return per_partition(*_split_rows(part, ref_column, cand_column))
 
     parts = [dask.delayed(on_partition)(p) for p in collection.to_delayed()]
-    if not parts:
-        raise ValueError("the Dask collection has no partitions")
-    return dask.delayed(_fold)(parts, combine).compute()
-
-
-def _fold(items, combine):
-    result = items[0]
-    for item in items[1:]:
-        result = combine(result, item)
+    result = dask.delayed(_fold)(parts, combine).compute() if parts else None
+    if result is None:
+        raise ValueError(f"{EMPTY_CORPUS}: the Dask collection has no rows to score")
     return result
 
 
+def _fold(items, combine):
+    """Combine the partitions' results; an empty partition gives None and is skipped (None if all are empty)."""
+    result = None
+    for item in items:
+        if item is not None:
+            result = item if result is None else combine(result, item)
+    return result
+
+
+@checked_options(renamed={"smooth": "smooth_method"})
 def bleu(data, *, ref_column: str = "reference", cand_column: str = "candidate", max_order: int = 4,
-         smooth: str = "exp", smooth_value=None, tokenizer: str = "13a", lowercase: bool = False,
-         effective_order: bool = False) -> BleuScore:
-    """Corpus BLEU of a Dask collection, equal to ``textmetrics.bleu`` of the same rows."""
+         smooth_method: str = "exp", smooth_value: Optional[float] = None, tokenizer: str = "13a",
+         lowercase: bool = False, effective_order: bool = False) -> BleuScore:
+    """Corpus BLEU of a Dask collection, equal to ``textmetrics.bleu`` of the same rows (options as ``bleu``;
+    ``ref_column``/``cand_column`` name the DataFrame columns or Bag dict keys)."""
+    bleu_from_statistics(np.zeros(2 + 2 * max_order, dtype=np.int64), max_order=max_order,
+                         smooth_method=smooth_method, smooth_value=smooth_value, effective_order=effective_order,
+                         tokenizer=tokenizer, lowercase=lowercase)  # the options, checked before any work
+
     def stats(refs, cands):
+        if not cands:
+            return None
         counts = [1 if isinstance(r, str) else len(r) for r in refs]
         return (bleu_statistics(refs, cands, max_order=max_order, tokenizer=tokenizer, lowercase=lowercase)
                 .sum(axis=0, dtype=np.int64), set(counts))
 
     total, nrefs = _map_reduce(data, ref_column, cand_column, stats, lambda a, b: (a[0] + b[0], a[1] | b[1]))
-    return bleu_from_statistics(total, max_order=max_order, smooth=smooth, smooth_value=smooth_value,
+    return bleu_from_statistics(total, max_order=max_order, smooth_method=smooth_method, smooth_value=smooth_value,
                                 effective_order=effective_order, tokenizer=tokenizer, lowercase=lowercase,
                                 nrefs=next(iter(nrefs)) if len(nrefs) == 1 else "var")
 
 
+@checked_options
 def rouge(data, metrics: Sequence[str] = DEFAULT_METRICS, *, ref_column: str = "reference",
-          cand_column: str = "candidate", **options) -> dict[str, Score]:
-    """Mean ROUGE of a Dask collection per metric, equal to ``textmetrics.rouge(...).mean()`` of the same rows."""
-    metrics = [metrics] if isinstance(metrics, str) else list(metrics)
-    for name in metrics:
-        parse_metric(name)
+          cand_column: str = "candidate", stemmer: bool = False, multi_ref: str = "best",
+          tokenizer: TokenizerSpec = "default", alpha: float = 0.5) -> dict[str, Score]:
+    """Mean ROUGE of a Dask collection per metric, equal to ``textmetrics.rouge(...).mean()`` of the same rows
+    (options as ``textmetrics.rouge``)."""
+    metrics = [m.name for m in registry.rouge_metrics(metrics)]
+    options: dict[str, Any] = {"stemmer": stemmer, "multi_ref": multi_ref, "tokenizer": tokenizer, "alpha": alpha}
+    _rouge(["a"], ["a"], metrics, **options)  # the options, checked before any work
 
     def sums(refs, cands):
+        if not cands:
+            return None
         result = _rouge(refs, cands, metrics, **options)
         return len(cands), {m: [_exact_units(getattr(result[m], f)) for f in Score._fields] for m in metrics}
 
@@ -127,6 +146,4 @@ def rouge(data, metrics: Sequence[str] = DEFAULT_METRICS, *, ref_column: str = "
         return a[0] + b[0], {m: [x + y for x, y in zip(a[1][m], b[1][m])] for m in metrics}
 
     n, totals = _map_reduce(data, ref_column, cand_column, sums, add)
-    if n == 0:
-        raise ValueError("no rows to score")
     return {m: Score(*((units / (1 << _SCALE)) / n for units in totals[m])) for m in metrics}

@@ -21,6 +21,8 @@ from typing import Callable, Optional
 
 import numpy as np
 
+from .validation import EMPTY_CORPUS, checked_options
+
 ScoreFn = Callable[[np.ndarray], float]
 DEFAULT_SEED = 12345
 
@@ -54,8 +56,10 @@ def _check_stats(stats) -> np.ndarray:
     array = np.asarray(stats)
     if not np.issubdtype(array.dtype, np.integer):  # integer statistics (BLEU) stay exact integers
         array = array.astype(np.float64)
-    if array.ndim != 2 or array.shape[0] == 0:
-        raise ValueError(f"statistics must be a non-empty 2-D array (segments x values), got shape {array.shape}")
+    if array.ndim != 2:
+        raise ValueError(f"statistics must be a 2-D array (segments x values), got shape {array.shape}")
+    if array.shape[0] == 0:
+        raise ValueError(f"{EMPTY_CORPUS}: the statistics have no rows (segments x values), got shape {array.shape}")
     return array
 
 
@@ -69,6 +73,7 @@ def _resampled_scores(stats: np.ndarray, score: ScoreFn, idxs: np.ndarray) -> np
     return np.array([score(stats[row].sum(axis=0)) for row in idxs])
 
 
+@checked_options
 def sacrebleu_ci(scores: np.ndarray) -> tuple[float, float]:
     """(mean, half-width of the central 95 %) of resampled scores, as sacrebleu's ``estimate_ci``."""
     ordered = np.sort(scores)
@@ -76,6 +81,7 @@ def sacrebleu_ci(scores: np.ndarray) -> tuple[float, float]:
     return float(ordered.mean()), float(0.5 * (ordered[len(ordered) - lower - 1] - ordered[lower]))
 
 
+@checked_options
 def bootstrap_ci(stats, score: ScoreFn, *, n_samples: int = 1000, confidence: float = 0.95,
                  seed: Optional[int] = DEFAULT_SEED) -> Interval:
     """Bootstrap interval of a corpus score computed by ``score(column sums of stats)``."""
@@ -100,6 +106,7 @@ def _check_pair(baseline, system) -> tuple[np.ndarray, np.ndarray]:
     return baseline, system
 
 
+@checked_options
 def paired_bootstrap(baseline, system, score: ScoreFn, *, n_samples: int = 1000,
                      seed: Optional[int] = DEFAULT_SEED) -> PairedResult:
     """Paired bootstrap resampling test (Koehn 2004; Moses' bootstrap-hypothesis-difference-significance.pl)."""
@@ -116,6 +123,7 @@ def paired_bootstrap(baseline, system, score: ScoreFn, *, n_samples: int = 1000,
     return PairedResult(base_score, sys_score, (count + 1) / (n_samples + 1), mean, ci)
 
 
+@checked_options
 def paired_approximate_randomization(baseline, system, score: ScoreFn, *, n_samples: int = 10000,
                                      seed: Optional[int] = DEFAULT_SEED) -> PairedResult:
     """Paired approximate randomization test (Riezler & Maxwell 2005), as sacrebleu's ``--paired-ar``."""
@@ -132,11 +140,13 @@ def paired_approximate_randomization(baseline, system, score: ScoreFn, *, n_samp
     return PairedResult(base_score, sys_score, (count + 1) / (n_samples + 1))
 
 
+@checked_options
 def mean_score_stats(values) -> np.ndarray:
     """Per-segment rows ``[value, 1]`` so that a corpus mean is ``column_sum[0] / column_sum[1]`` (ROUGE)."""
     values = np.asarray(values, dtype=np.float64)
     return np.column_stack([values, np.ones_like(values)])
 
 
+@checked_options
 def mean_of_stats(column_sums: np.ndarray) -> float:
     return float(column_sums[0] / column_sums[1])

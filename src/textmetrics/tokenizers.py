@@ -12,6 +12,8 @@ import unicodedata
 from functools import lru_cache
 from typing import Callable, List, Union
 
+from .validation import check_text, checked_options  # noqa: F401 (check_text is re-exported)
+
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _VALID_TOKEN = re.compile(r"^[a-z0-9]+$")
 
@@ -36,12 +38,7 @@ def stem(word: str) -> str:
     return _porter().stem(word) if len(word) > 3 else word
 
 
-def check_text(text, what: str = "text") -> str:
-    if not isinstance(text, str):
-        raise TypeError(f"{what} must be str, got {type(text).__name__}")
-    return text
-
-
+@checked_options
 def tokenize(text: str, *, stemmer: bool = False) -> list[str]:
     """Tokenize like rouge-score 0.1.2's default tokenizer (``tokenize.tokenize``)."""
     check_text(text)
@@ -123,12 +120,19 @@ _NAMED = {"default": tokenize, "whitespace": whitespace_tokenize, "unicode": uni
 def resolve_tokenizer(tokenizer: TokenizerSpec, stemmer: bool) -> Tokenizer:
     """A callable ``str -> list[str]`` for a tokenizer name or callable.
 
-    ``stemmer`` applies to the default tokenizer only (as in rouge-score, where a custom tokenizer ignores it).
+    ``stemmer=True`` applies to the default tokenizer only (rouge-score's Porter stemming of its own tokens); with
+    any other tokenizer it is refused (ValueError), never silently ignored: the result's signature would claim a
+    stemming that did not happen. Stem inside a custom tokenizer instead.
     """
     if not isinstance(stemmer, bool):
         raise TypeError(f"stemmer must be bool, got {type(stemmer).__name__}")
-    if tokenizer is None or tokenizer == "default":
+    if tokenizer is None or (isinstance(tokenizer, str) and tokenizer == "default"):
         return (lambda text: tokenize(text, stemmer=True)) if stemmer else tokenize
+    if stemmer:
+        shown = repr(tokenizer) if isinstance(tokenizer, str) else "a custom tokenizer"
+        raise ValueError(f"stemmer=True with tokenizer={shown}: stemming applies to the default tokenizer only "
+                         "(rouge-score's Porter stemming of its own tokens); use tokenizer='default', or stem "
+                         "inside a custom tokenizer")
     if isinstance(tokenizer, str):
         if tokenizer not in _NAMED:
             raise ValueError(f"unknown tokenizer {tokenizer!r}; choose one of {sorted(_NAMED)} or pass a callable")

@@ -332,7 +332,7 @@ def _engine_path(list_of_references, hypotheses, weight_sets, n_orders, name, ow
         for n in range(1, n_orders + 1):
             if not _has_match(list_of_references, hypotheses, n):
                 _zero_overlap_warning(n)
-    options = {"smoothing": name, "epsilon": owner.epsilon, "alpha": owner.alpha, "k": owner.k}
+    options = {"smooth_method": name, "epsilon": owner.epsilon, "alpha": owner.alpha, "k": owner.k}
     hyp_lengths = sum(len(h) for h in hypotheses)
     scores = []
     for weight in weight_sets:

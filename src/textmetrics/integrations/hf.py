@@ -17,6 +17,7 @@ from typing import Callable, Optional, Sequence
 
 import numpy as np
 
+from .. import registry
 from ..batch import rouge
 from ..metrics.bleu import bleu
 
@@ -33,7 +34,7 @@ def compute(predictions: Sequence[str], references: Sequence, *, rouge_types: Op
     """
     if rouge_types is None:
         rouge_types = ROUGE_TYPES
-    result = rouge(references, predictions, list(rouge_types), stemmer=use_stemmer,
+    result = rouge(references, predictions, list(rouge_types), stemmer=use_stemmer and tokenizer is None,
                    tokenizer=tokenizer if tokenizer is not None else "default")
     if use_aggregator:
         return {name: score.fmeasure for name, score in result.mean().items()}
@@ -74,7 +75,7 @@ def compute_metrics(tokenizer, metrics: Sequence[str] = ROUGE_TYPES + ("bleu",),
         and the mean number of generated tokens (not -100 and not the pad token, or the eos token
         when the tokenizer has no pad token).
     """
-    rouge_metrics = [m for m in metrics if m != "bleu"]
+    rouge_metrics = [m for m in metrics if registry.family(m) == "rouge"]  # ValueError for an unknown name
 
     def fn(eval_prediction) -> dict:
         predictions, labels = eval_prediction.predictions, eval_prediction.label_ids

@@ -1,7 +1,8 @@
 """BLEU sufficient statistics over integer token ids, mirroring ``textmetrics.reference.bleu``.
 
-``corpus_statistics(hypotheses, references, max_order)`` has the reference's signature and result (an int64 array
-with one row ``[hyp_len, closest_ref_len, matches_1..N, totals_1..N]`` per segment); it interns the tokens with
+``corpus_statistics(references, hypotheses, max_order)`` (references first) has the reference's signature and
+result (an int64 array with one row ``[hyp_len, closest_ref_len, matches_1..N, totals_1..N]`` per segment); it
+interns the tokens with
 ``textmetrics.vocab.Vocabulary``, packs them and runs one compiled pass over the corpus.
 
 Packed layout (``packed_statistics``): ``tokens`` is every sentence's ids back to back;
@@ -148,10 +149,11 @@ def packed_statistics(tokens: np.ndarray, sentence_offsets: np.ndarray, segment_
     return K.segment_statistics(tokens, sentence_offsets, segment_offsets, int(max_order))
 
 
-def pack(hypotheses: Sequence[Sequence[Hashable]], references: Sequence[Sequence[Sequence[Hashable]]]):
-    """Intern and pack a tokenized corpus: ``(tokens, sentence_offsets, segment_offsets)``."""
+def pack(references: Sequence[Sequence[Sequence[Hashable]]], hypotheses: Sequence[Sequence[Hashable]]):
+    """Intern and pack a tokenized corpus, references first: ``(tokens, sentence_offsets, segment_offsets)`` (in
+    the packed layout each segment's candidate comes first)."""
     if len(hypotheses) != len(references):
-        raise ValueError(f"{len(hypotheses)} hypotheses but {len(references)} reference groups")
+        raise ValueError(f"{len(hypotheses)} candidates but {len(references)} reference groups")
     flat: list = []
     lengths: list[int] = []
     group_sizes: list[int] = []
@@ -170,12 +172,12 @@ def pack(hypotheses: Sequence[Sequence[Hashable]], references: Sequence[Sequence
     return tokens, sentence_offsets, segment_offsets
 
 
-def corpus_statistics(hypotheses: Sequence[Sequence[Hashable]], references: Sequence[Sequence[Sequence[Hashable]]],
+def corpus_statistics(references: Sequence[Sequence[Sequence[Hashable]]], hypotheses: Sequence[Sequence[Hashable]],
                       max_order: int) -> np.ndarray:
     """Same as ``textmetrics.reference.bleu.corpus_statistics``, computed by the compiled kernel."""
-    return packed_statistics(*pack(hypotheses, references), max_order)
+    return packed_statistics(*pack(references, hypotheses), max_order)
 
 
 def warmup() -> None:
     """Compile (or load from the cache) the kernel on a tiny corpus."""
-    corpus_statistics([[0, 1]], [[[0, 1], [1]]], 2)
+    corpus_statistics([[[0, 1], [1]]], [[0, 1]], 2)

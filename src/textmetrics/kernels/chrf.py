@@ -1,6 +1,6 @@
 """chrF / chrF++ statistics over integer code points, mirroring ``textmetrics.reference.chrf``.
 
-``corpus_statistics(hypotheses, references, char_order, word_order, beta, whitespace, eps_smoothing)`` and
+``corpus_statistics(references, hypotheses, char_order, word_order, beta, whitespace, eps_smoothing)`` and
 ``f_score(statistics, beta, eps_smoothing)`` have the reference's signatures and results. The strings become
 Unicode code points in Python (one ``str.encode("utf-32-le", "surrogatepass")`` for the whole corpus); everything
 else, whitespace removal and the chrF++ word split included, runs compiled.
@@ -440,10 +440,11 @@ def packed_statistics(chars: np.ndarray, char_offsets: np.ndarray, segment_offse
                               factor, one_plus_factor, int(bool(eps_smoothing)))
 
 
-def pack(hypotheses: Sequence[str], references: Sequence[Sequence[str]]):
-    """``(chars, char_offsets, segment_offsets)`` of a corpus, the hypothesis of each segment first."""
+def pack(references: Sequence[Sequence[str]], hypotheses: Sequence[str]):
+    """``(chars, char_offsets, segment_offsets)`` of a corpus given references first (in the packed layout the
+    hypothesis of each segment comes first)."""
     if len(hypotheses) != len(references):
-        raise ValueError(f"{len(hypotheses)} hypotheses but {len(references)} reference groups")
+        raise ValueError(f"{len(hypotheses)} candidates but {len(references)} reference groups")
     lines: list[str] = []
     segment_offsets = np.empty(len(hypotheses) + 1, dtype=np.int64)
     segment_offsets[0] = 0
@@ -460,19 +461,19 @@ def pack(hypotheses: Sequence[str], references: Sequence[Sequence[str]]):
     return chars, char_offsets, segment_offsets
 
 
-def corpus_statistics(hypotheses: Sequence[str], references: Sequence[Sequence[str]], char_order: int,
+def corpus_statistics(references: Sequence[Sequence[str]], hypotheses: Sequence[str], char_order: int,
                       word_order: int, beta: float = 2, whitespace: bool = False,
                       eps_smoothing: bool = False) -> np.ndarray:
     """Same arguments and result as ``textmetrics.reference.chrf.corpus_statistics``, computed compiled."""
-    chars, char_offsets, segment_offsets = pack(hypotheses, references)
+    chars, char_offsets, segment_offsets = pack(references, hypotheses)
     return packed_statistics(chars, char_offsets, segment_offsets, char_order, word_order, beta, whitespace,
                              eps_smoothing)
 
 
-def segment_statistics(hypothesis: str, references: Sequence[str], char_order: int, word_order: int,
+def segment_statistics(references: Sequence[str], hypothesis: str, char_order: int, word_order: int,
                        beta: float = 2, whitespace: bool = False, eps_smoothing: bool = False) -> list[int]:
     """Same as ``textmetrics.reference.chrf.segment_statistics``."""
-    return corpus_statistics([hypothesis], [references], char_order, word_order, beta, whitespace,
+    return corpus_statistics([references], [hypothesis], char_order, word_order, beta, whitespace,
                              eps_smoothing)[0].tolist()
 
 

@@ -1,6 +1,6 @@
 """TER over integer token ids, mirroring ``textmetrics.reference.ter`` (sacrebleu 2.6.0's Tercom procedure).
 
-``translation_edit_rate(hyp, ref)`` and ``corpus_statistics(hypotheses, references)`` have the reference's
+``translation_edit_rate(hyp, ref)`` and ``corpus_statistics(references, hypotheses)`` have the reference's
 signatures and results; the tokens are interned to int64 ids in Python (``textmetrics.vocab.Vocabulary``) and the
 whole procedure, shift search and greedy loop included, runs compiled.
 
@@ -326,10 +326,11 @@ def packed_statistics(tokens: np.ndarray, sentence_offsets: np.ndarray, segment_
     return K.ter_statistics(tokens, sentence_offsets, segment_offsets)
 
 
-def pack(hypotheses: Sequence[Sequence[Hashable]], references: Sequence[Sequence[Sequence[Hashable]]]):
-    """``(tokens, sentence_offsets, segment_offsets)`` of a tokenized corpus, interned with one vocabulary."""
+def pack(references: Sequence[Sequence[Sequence[Hashable]]], hypotheses: Sequence[Sequence[Hashable]]):
+    """``(tokens, sentence_offsets, segment_offsets)`` of a tokenized corpus given references first, interned with
+    one vocabulary (in the packed layout each segment's hypothesis comes first)."""
     if len(hypotheses) != len(references):
-        raise ValueError(f"{len(hypotheses)} hypotheses but {len(references)} reference groups")
+        raise ValueError(f"{len(hypotheses)} candidates but {len(references)} reference groups")
     sentences: list = []
     segment_offsets = np.empty(len(hypotheses) + 1, dtype=np.int64)
     segment_offsets[0] = 0
@@ -348,13 +349,13 @@ def pack(hypotheses: Sequence[Sequence[Hashable]], references: Sequence[Sequence
     return tokens, sentence_offsets, segment_offsets
 
 
-def corpus_statistics(hypotheses: Sequence[Sequence[Hashable]],
-                      references: Sequence[Sequence[Sequence[Hashable]]]) -> np.ndarray:
+def corpus_statistics(references: Sequence[Sequence[Sequence[Hashable]]],
+                      hypotheses: Sequence[Sequence[Hashable]]) -> np.ndarray:
     """Same arguments and result as ``textmetrics.reference.ter.corpus_statistics``, computed compiled."""
-    return packed_statistics(*pack(hypotheses, references))
+    return packed_statistics(*pack(references, hypotheses))
 
 
-def segment_statistics(hyp: Sequence[Hashable], references: Sequence[Sequence[Hashable]]) -> tuple[int, float]:
+def segment_statistics(references: Sequence[Sequence[Hashable]], hyp: Sequence[Hashable]) -> tuple[int, float]:
     """Same as ``textmetrics.reference.ter.segment_statistics``."""
-    edits, length = corpus_statistics([hyp], [references])[0]
+    edits, length = corpus_statistics([references], [hyp])[0]
     return int(edits), float(length)

@@ -78,22 +78,33 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import chain, repeat
+from itertools import chain
 
 import numpy as np
 
-from .._version import __version__
 from ..bleu_tokenizers import bleu_tokenize, check_bleu_tokenizer
 from ..kernels import bleu as kernels
 from ..kernels import bleu_ngrams as ngram_tables
 from ..kernels.bleu_tokenize import TokenVocabulary
 from ..reference import bleu as reference
-from ..tokenizers import check_text
-from ._segments import check_references
+from ..signature import Signature
+from ..validation import (
+    BACKENDS,
+    check_bool,
+    check_candidates,
+    check_choice,
+    check_corpus,
+    check_int,
+    check_not_empty,
+    check_reference_sets,
+    check_references,
+    check_text,
+    checked_options,
+    nrefs as count_refs,
+)
 
 References = str | Sequence[str]
 
-BACKENDS = ("numba", "python")
 SMOOTH_DEFAULTS = {"none": None, "floor": 0.1, "add-k": 1, "exp": None}
 NLTK_SMOOTHING = tuple(f"method{i}" for i in range(8))
 _LOG_ZERO = -9999999999.0  # sacrebleu's floor for log(0.0)
@@ -111,7 +122,8 @@ class BleuScore:
         bp: brevity penalty.
         sys_len: candidate length (summed over the corpus).
         ref_len: closest reference length (summed over the corpus).
-        signature: sacrebleu-style reproducibility signature.
+        signature: sacrebleu-style reproducibility signature (a ``textmetrics.signature.Signature``: a str with
+            ``fields`` and ``with_resampling``).
     """
 
     score: float
@@ -136,24 +148,11 @@ class BleuScore:
 
 # ---------------------------------------------------------------------------------------------- validation
 
-def _check_choice(name: str, value, choices) -> str:
-    if not isinstance(value, str) or value not in choices:
-        raise ValueError(f"unknown {name} {value!r}; choose one of {list(choices)}")
-    return value
-
-
-def _check_bool(name: str, value) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be bool, got {type(value).__name__}")
-    return bool(value)
-
-
 def _check_max_order(max_order) -> int:
-    if isinstance(max_order, bool) or not isinstance(max_order, (int, np.integer)):
-        raise TypeError(f"max_order must be an int, got {type(max_order).__name__}")
-    if not 1 <= max_order <= MAX_ORDER:
-        raise ValueError(f"max_order must be in 1 .. {MAX_ORDER}, got {max_order}")
-    return int(max_order)
+    try:
+        return check_int("max_order", max_order, 1, MAX_ORDER)
+    except ValueError:
+        raise ValueError(f"max_order must be in 1 .. {MAX_ORDER}, got {max_order}") from None
 
 
 MAX_ORDER = 100  # n-gram orders beyond this are all zero for any real text; bounds memory and time
@@ -161,9 +160,9 @@ MAX_ORDER = 100  # n-gram orders beyond this are all zero for any real text; bou
 
 def _check_smoothing(smooth, smooth_value):
     if smooth in NLTK_SMOOTHING:
-        raise ValueError(f"smooth={smooth!r} is NLTK's; NLTK's BLEU has its own formula and scale: use "
-                         f"nltk_bleu/nltk_sentence_bleu (token lists) with smoothing={smooth!r}")
-    _check_choice("smooth", smooth, SMOOTH_DEFAULTS)
+        raise ValueError(f"smooth_method={smooth!r} is NLTK's; NLTK's BLEU has its own formula and scale: use "
+                         f"nltk_bleu/nltk_sentence_bleu (token lists) with smooth_method={smooth!r}")
+    check_choice("smooth_method", smooth, SMOOTH_DEFAULTS)
     default = SMOOTH_DEFAULTS[smooth]
     if default is None:
         if smooth_value is not None:
@@ -178,58 +177,18 @@ def _check_smoothing(smooth, smooth_value):
     return smooth_value
 
 
-def _check_segment_list(name: str, value) -> list:
-    if isinstance(value, (str, bytes)) or value is None or not hasattr(value, "__iter__"):
-        raise TypeError(f"{name} must be a list with one entry per segment, got {type(value).__name__} "
-                        "(use sentence_bleu for a single candidate)")
-    return list(value)
-
-
-def _check_candidate_texts(candidates: list) -> list[str]:
-    if not all(map(isinstance, candidates, repeat(str))):
-        for i, candidate in enumerate(candidates):
-            check_text(candidate, f"candidates[{i}]")
-    return candidates
-
-
-def _check_reference_sets(references: list) -> list[list[str]]:
-    checked = []
-    for i, refs in enumerate(references):
-        if isinstance(refs, str):
-            checked.append([refs])
-        elif isinstance(refs, list) and refs and all(map(isinstance, refs, repeat(str))):
-            checked.append(refs)  # already what check_references would return (never modified)
-        else:
-            checked.append(check_references(refs, f"references[{i}]"))
-    return checked
-
-
-def _check_corpus(references, candidates) -> tuple[list[list[str]], list[str]]:
-    candidates = _check_segment_list("candidates", candidates)
-    references = _check_segment_list("references", references)
-    if len(references) != len(candidates):
-        raise ValueError(f"{len(candidates)} candidates but {len(references)} reference entries: references[i] "
-                         "must hold the reference(s) of candidates[i]")
-    candidates = _check_candidate_texts(candidates)
-    return _check_reference_sets(references), candidates
-
-
-def _nrefs(references: list[list]) -> int | str:
-    counts = {len(r) for r in references}
-    return counts.pop() if len(counts) == 1 else "var"
-
-
 # ----------------------------------------------------------------------------------------- statistics
 
 def _preprocess(text: str, tokenizer: str, lowercase: bool) -> list[str]:
     if lowercase:
         text = text.lower()
-    return bleu_tokenize(text.rstrip(), tokenizer).split()
+    return bleu_tokenize(text.rstrip(), tokenizer=tokenizer).split()
 
 
-def _statistics(hypotheses, references, max_order: int, backend: str) -> np.ndarray:
+def _statistics(references, candidates, max_order: int, backend: str) -> np.ndarray:
+    """Statistics of tokenized segments (token lists), references first: the kernel or its reference twin."""
     module = kernels if backend == "numba" else reference
-    return module.corpus_statistics(hypotheses, references, max_order)
+    return module.corpus_statistics(references, candidates, max_order)
 
 
 def _text_statistics(references: list[list[str]], candidates: list[str], max_order: int, tokenizer: str,
@@ -238,7 +197,7 @@ def _text_statistics(references: list[list[str]], candidates: list[str], max_ord
         return _compiled_statistics(references, candidates, max_order, tokenizer, lowercase)
     hypotheses = [_preprocess(c, tokenizer, lowercase) for c in candidates]
     tokenized = [[_preprocess(r, tokenizer, lowercase) for r in refs] for refs in references]
-    return _statistics(hypotheses, tokenized, max_order, backend)
+    return _statistics(tokenized, hypotheses, max_order, backend)
 
 
 # The compiled path (``backend="numba"``, ``BleuScorer``): ``_preprocess`` for many lines at once, as token ids.
@@ -251,7 +210,7 @@ def _compiled_lines(lines: list[str], tokenizer: str, lowercase: bool) -> tuple[
     if tokenizer in ("13a", "none", "char"):
         return lines, tokenizer
     # intl and zh: sacrebleu's tokenizer in Python; its output splits on whitespace like "none"
-    return [bleu_tokenize(line, tokenizer) for line in lines], "none"
+    return [bleu_tokenize(line, tokenizer=tokenizer) for line in lines], "none"
 
 
 def _encode_references(references: list[list[str]], tokenizer: str, lowercase: bool):
@@ -271,6 +230,7 @@ def _compiled_statistics(references: list[list[str]], candidates: list[str], max
     return ngram_tables.corpus_statistics(ref_ids, sentence_offsets, segment_offsets, ids, offsets, max_order)
 
 
+@checked_options
 def bleu_statistics(references: Sequence[References], candidates: Sequence[str], *, max_order: int = 4,
                     tokenizer: str = "13a", lowercase: bool = False, backend: str = "numba") -> np.ndarray:
     """Per-segment BLEU sufficient statistics (sacrebleu's ``_extract_corpus_statistics``).
@@ -289,13 +249,13 @@ def bleu_statistics(references: Sequence[References], candidates: Sequence[str],
 
     Raises:
         TypeError: non-str candidate or reference.
-        ValueError: lengths differ, a segment without references, bad option.
+        ValueError: lengths differ, a segment without references, bad option (an empty corpus gives zero rows).
     """
     max_order = _check_max_order(max_order)
     check_bleu_tokenizer(tokenizer)
-    lowercase = _check_bool("lowercase", lowercase)
-    _check_choice("backend", backend, BACKENDS)
-    references, candidates = _check_corpus(references, candidates)
+    lowercase = check_bool("lowercase", lowercase)
+    check_choice("backend", backend, BACKENDS)
+    references, candidates = check_corpus(references, candidates, "sentence_bleu", allow_empty=True)
     return _text_statistics(references, candidates, max_order, tokenizer, lowercase, backend)
 
 
@@ -335,21 +295,14 @@ def _sacrebleu_score(correct: list, total: list, sys_len: int, ref_len: int, smo
     return bp * math.exp(log_sum / used_orders), correct, total, precisions, bp
 
 
-def _signature(nrefs, lowercase, effective_order, tokenizer, smooth, smooth_value) -> str:
-    parts = []
-    if nrefs is not None:
-        parts.append(f"nrefs:{nrefs}")
-    if lowercase is not None:
-        parts.append(f"case:{'lc' if lowercase else 'mixed'}")
-    parts.append(f"eff:{'yes' if effective_order else 'no'}")
-    if tokenizer is not None:
-        parts.append(f"tok:{tokenizer}")
-    parts.append(f"smooth:{smooth}" + ("" if smooth_value is None else f"[{smooth_value:.2f}]"))
-    parts.append(f"version:textmetrics-{__version__}")
-    return "|".join(parts)
+def _signature(nrefs, lowercase, effective_order, tokenizer, smooth, smooth_value) -> Signature:
+    return Signature.of([("nrefs", nrefs), ("case", None if lowercase is None else ("lc" if lowercase else "mixed")),
+                         ("eff", bool(effective_order)), ("tok", tokenizer),
+                         ("smooth", smooth + ("" if smooth_value is None else f"[{smooth_value:.2f}]"))])
 
 
-def bleu_from_statistics(statistics, *, max_order: int | None = None, smooth: str = "exp",
+@checked_options(renamed={"smooth": "smooth_method"})
+def bleu_from_statistics(statistics, *, max_order: int | None = None, smooth_method: str = "exp",
                          smooth_value: float | None = None, effective_order: bool = False,
                          nrefs: int | str | None = None, tokenizer: str | None = None,
                          lowercase: bool | None = None) -> BleuScore:
@@ -359,7 +312,7 @@ def bleu_from_statistics(statistics, *, max_order: int | None = None, smooth: st
         statistics: one vector ``[sys_len, ref_len, matches_1..N, totals_1..N]`` (already summed), or a 2-D array
             of per-segment rows (``bleu_statistics`` output, or several shards stacked), which is summed.
         max_order: N; inferred from the vector length when None, checked against it otherwise.
-        smooth: ``"exp"`` (default), ``"floor"``, ``"add-k"`` or ``"none"``.
+        smooth_method: ``"exp"`` (default), ``"floor"``, ``"add-k"`` or ``"none"``.
         smooth_value: floor value (default 0.1) or k (default 1); only for ``"floor"`` and ``"add-k"``.
         effective_order: use only the leading orders with non-zero totals.
         nrefs, tokenizer, lowercase: only fill in the signature (fields left None are omitted).
@@ -368,15 +321,17 @@ def bleu_from_statistics(statistics, *, max_order: int | None = None, smooth: st
         BleuScore.
 
     Raises:
-        ValueError: malformed statistics or options.
+        ValueError: malformed statistics or options; no rows (an empty corpus).
     """
+    smooth = smooth_method
     smooth_value = _check_smoothing(smooth, smooth_value)
-    effective_order = _check_bool("effective_order", effective_order)
+    effective_order = check_bool("effective_order", effective_order)
     stats = np.asarray(statistics)
     if stats.dtype == object or not (np.issubdtype(stats.dtype, np.integer) or stats.size == 0):
         raise TypeError(f"statistics must be integers, got dtype {stats.dtype}")
     if stats.ndim == 2:
-        stats = stats.sum(axis=0, dtype=np.int64) if stats.shape[0] else np.zeros(stats.shape[1], np.int64)
+        check_not_empty(stats.shape[0], "statistics rows")
+        stats = stats.sum(axis=0, dtype=np.int64)
     if stats.ndim != 1 or stats.size < 4 or stats.size % 2:
         raise ValueError(f"statistics must have 2 + 2 * max_order columns, got shape {np.shape(statistics)}")
     inferred = (stats.size - 2) // 2
@@ -402,8 +357,9 @@ def bleu_from_statistics(statistics, *, max_order: int | None = None, smooth: st
     return BleuScore(score, tuple(counts), tuple(totals), tuple(precisions), bp, values[0], values[1], signature)
 
 
-def bleu(references: Sequence[References], candidates: Sequence[str], *, max_order: int = 4, smooth: str = "exp",
-         smooth_value: float | None = None, tokenizer: str = "13a", lowercase: bool = False,
+@checked_options(renamed={"smooth": "smooth_method"})
+def bleu(references: Sequence[References], candidates: Sequence[str], *, max_order: int = 4,
+         smooth_method: str = "exp", smooth_value: float | None = None, tokenizer: str = "13a", lowercase: bool = False,
          effective_order: bool = False, backend: str = "numba") -> BleuScore:
     """Corpus BLEU, bit-identical to sacrebleu 2.6.0's ``corpus_bleu`` (``BLEU(max_ngram_order=...)``).
 
@@ -412,7 +368,7 @@ def bleu(references: Sequence[References], candidates: Sequence[str], *, max_ord
             the number of references may vary per segment.
         candidates: one string per segment.
         max_order: highest n-gram order N.
-        smooth: ``"exp"`` (default), ``"floor"``, ``"add-k"`` or ``"none"`` (NLTK's methods: ``nltk_bleu``).
+        smooth_method: ``"exp"`` (default), ``"floor"``, ``"add-k"`` or ``"none"`` (NLTK's methods: ``nltk_bleu``).
         smooth_value: floor value (default 0.1) or k (default 1); only for ``"floor"`` and ``"add-k"``.
         tokenizer: ``"13a"`` (default), ``"intl"``, ``"char"``, ``"zh"`` or ``"none"``.
         lowercase: case-insensitive BLEU.
@@ -424,7 +380,7 @@ def bleu(references: Sequence[References], candidates: Sequence[str], *, max_ord
 
     Raises:
         TypeError: non-str candidate or reference.
-        ValueError: lengths differ, a segment without references, bad option.
+        ValueError: lengths differ, an empty corpus, a segment without references, bad option.
 
     Example:
         >>> refs = [["The cat is on the mat.", "There is a cat on the mat."]]
@@ -432,17 +388,15 @@ def bleu(references: Sequence[References], candidates: Sequence[str], *, max_ord
         100.00000000000004
     """
     max_order = _check_max_order(max_order)
-    smooth_value = _check_smoothing(smooth, smooth_value)
-    effective_order = _check_bool("effective_order", effective_order)
+    smooth_value = _check_smoothing(smooth_method, smooth_value)
+    effective_order = check_bool("effective_order", effective_order)
     check_bleu_tokenizer(tokenizer)
-    lowercase = _check_bool("lowercase", lowercase)
-    _check_choice("backend", backend, BACKENDS)
-    references, candidates = _check_corpus(references, candidates)
-    if not candidates:
-        raise ValueError("the corpus is empty: give at least one candidate")
+    lowercase = check_bool("lowercase", lowercase)
+    check_choice("backend", backend, BACKENDS)
+    references, candidates = check_corpus(references, candidates, "sentence_bleu")
     stats = _text_statistics(references, candidates, max_order, tokenizer, lowercase, backend)
-    return bleu_from_statistics(stats, max_order=max_order, smooth=smooth, smooth_value=smooth_value,
-                                effective_order=effective_order, nrefs=_nrefs(references), tokenizer=tokenizer,
+    return bleu_from_statistics(stats, max_order=max_order, smooth_method=smooth_method, smooth_value=smooth_value,
+                                effective_order=effective_order, nrefs=count_refs(references), tokenizer=tokenizer,
                                 lowercase=lowercase)
 
 
@@ -462,7 +416,7 @@ class BleuScorer:
 
     Raises:
         TypeError: non-str reference.
-        ValueError: no segments, a segment without references, bad option.
+        ValueError: no segments (an empty corpus), a segment without references, bad option.
 
     Example:
         >>> scorer = BleuScorer([["The cat is on the mat.", "There is a cat on the mat."]])
@@ -472,15 +426,15 @@ class BleuScorer:
         16.34
     """
 
+    @checked_options
     def __init__(self, references: Sequence[References], *, max_order: int = 4, tokenizer: str = "13a",
                  lowercase: bool = False) -> None:
         self.max_order = _check_max_order(max_order)
         self.tokenizer = check_bleu_tokenizer(tokenizer)
-        self.lowercase = _check_bool("lowercase", lowercase)
-        references = _check_reference_sets(_check_segment_list("references", references))
-        if not references:
-            raise ValueError("the corpus is empty: give the references of at least one segment")
-        self.nrefs = _nrefs(references)
+        self.lowercase = check_bool("lowercase", lowercase)
+        references = check_reference_sets(references, "sentence_bleu")
+        check_not_empty(len(references), "segments")
+        self.nrefs = count_refs(references)
         self._vocabulary, ids, sentence_offsets, segment_offsets = _encode_references(references, tokenizer,
                                                                                      lowercase)
         self._tables = ngram_tables.build(ids, sentence_offsets, segment_offsets, self.max_order)
@@ -489,6 +443,7 @@ class BleuScorer:
         """The number of segments."""
         return self._tables.n_segments
 
+    @checked_options
     def statistics(self, candidates: Sequence[str]) -> np.ndarray:
         """Per-segment statistics of ``candidates`` (one per segment), as ``bleu_statistics`` returns them.
 
@@ -496,7 +451,7 @@ class BleuScorer:
             TypeError: non-str candidate.
             ValueError: not one candidate per segment.
         """
-        candidates = _check_candidate_texts(_check_segment_list("candidates", candidates))
+        candidates = check_candidates(candidates, "sentence_bleu")
         if len(candidates) != len(self):
             raise ValueError(f"{len(candidates)} candidates for {len(self)} segments: give one candidate per "
                              "segment, in the order of the references")
@@ -504,17 +459,18 @@ class BleuScorer:
                                                insert=False)
         return ngram_tables.candidate_statistics(self._tables, ids, offsets)
 
-    def score(self, candidates: Sequence[str], *, smooth: str = "exp", smooth_value: float | None = None,
+    @checked_options(renamed={"smooth": "smooth_method"})
+    def score(self, candidates: Sequence[str], *, smooth_method: str = "exp", smooth_value: float | None = None,
               effective_order: bool = False) -> BleuScore:
         """Corpus BLEU of ``candidates`` (one per segment); same result as ``bleu(references, candidates, ...)``.
 
         Args:
             candidates: one string per segment.
-            smooth, smooth_value, effective_order: as in ``bleu``.
+            smooth_method, smooth_value, effective_order: as in ``bleu``.
         """
-        smooth_value = _check_smoothing(smooth, smooth_value)
-        effective_order = _check_bool("effective_order", effective_order)
-        return bleu_from_statistics(self.statistics(candidates), max_order=self.max_order, smooth=smooth,
+        smooth_value = _check_smoothing(smooth_method, smooth_value)
+        effective_order = check_bool("effective_order", effective_order)
+        return bleu_from_statistics(self.statistics(candidates), max_order=self.max_order, smooth_method=smooth_method,
                                     smooth_value=smooth_value, effective_order=effective_order, nrefs=self.nrefs,
                                     tokenizer=self.tokenizer, lowercase=self.lowercase)
 
@@ -531,15 +487,16 @@ def warmup() -> None:
         BleuScorer([["a b .", "b"]], tokenizer=tokenizer).score(["a b c"])
 
 
-def sentence_bleu(references: References, candidate: str, *, max_order: int = 4, smooth: str = "exp",
+@checked_options(renamed={"smooth": "smooth_method", "references": "ref", "candidate": "cand"})
+def sentence_bleu(ref: References, cand: str, *, max_order: int = 4, smooth_method: str = "exp",
                   smooth_value: float | None = None, tokenizer: str = "13a", lowercase: bool = False,
                   effective_order: bool = True, backend: str = "numba") -> BleuScore:
     """BLEU of one candidate, bit-identical to sacrebleu 2.6.0's ``sentence_bleu`` (effective order on).
 
     Args:
-        references: the reference (str) or references (list of str).
-        candidate: the candidate string.
-        max_order, smooth, smooth_value, tokenizer, lowercase, effective_order, backend: as in ``bleu``.
+        ref: the reference (str) or references (list of str).
+        cand: the candidate string.
+        max_order, smooth_method, smooth_value, tokenizer, lowercase, effective_order, backend: as in ``bleu``.
 
     Returns:
         BleuScore.
@@ -548,7 +505,7 @@ def sentence_bleu(references: References, candidate: str, *, max_order: int = 4,
         >>> round(sentence_bleu("The cat is on the mat.", "The cat and the dog.").score, 2)
         16.34
     """
-    check_text(candidate, "candidate")
-    references = check_references(references, "references")
-    return bleu([references], [candidate], max_order=max_order, smooth=smooth, smooth_value=smooth_value,
+    check_text(cand, "cand")
+    references = check_references(ref, "ref")
+    return bleu([references], [cand], max_order=max_order, smooth_method=smooth_method, smooth_value=smooth_value,
                 tokenizer=tokenizer, lowercase=lowercase, effective_order=effective_order, backend=backend)

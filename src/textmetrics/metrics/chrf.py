@@ -33,10 +33,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._version import __version__
 from ..kernels import chrf as kernels
 from ..reference import chrf as reference
-from . import _segments
+from .. import validation
+from ..signature import Signature
+from ..validation import checked_options
 
 References = str | Sequence[str]
 
@@ -103,10 +104,10 @@ def _check_beta(beta):
     return beta
 
 
-def _signature(nrefs, lowercase, eps_smoothing, char_order, word_order, whitespace) -> str:
-    return _segments.signature(nrefs, [("case", None if lowercase is None else ("lc" if lowercase else "mixed")),
-                                       ("eff", not eps_smoothing), ("nc", char_order), ("nw", word_order),
-                                       ("space", whitespace)], __version__)
+def _signature(nrefs, lowercase, eps_smoothing, char_order, word_order, whitespace) -> Signature:
+    case = None if lowercase is None else ("lc" if lowercase else "mixed")
+    return Signature.of([("nrefs", nrefs), ("case", case), ("eff", not eps_smoothing), ("nc", char_order),
+                         ("nw", word_order), ("space", whitespace)])
 
 
 # ---------------------------------------------------------------------------------------------- statistics
@@ -117,10 +118,11 @@ def _statistics(references: list[list[str]], candidates: list[str], char_order: 
         candidates = [c.lower() for c in candidates]
         references = [[r.lower() for r in refs] for refs in references]
     module = kernels if backend == "numba" else reference
-    return module.corpus_statistics(candidates, references, char_order, word_order, beta, whitespace,
+    return module.corpus_statistics(references, candidates, char_order, word_order, beta, whitespace,
                                     eps_smoothing)
 
 
+@checked_options
 def chrf_statistics(references: Sequence[References], candidates: Sequence[str], *, char_order: int = 6,
                     word_order: int = 0, beta: float = 2, lowercase: bool = False, whitespace: bool = False,
                     eps_smoothing: bool = False, backend: str = "numba") -> np.ndarray:
@@ -141,21 +143,22 @@ def chrf_statistics(references: Sequence[References], candidates: Sequence[str],
 
     Raises:
         TypeError: non-str candidate or reference, non-numeric option.
-        ValueError: lengths differ, empty corpus, a segment without references, bad option.
+        ValueError: lengths differ, a segment without references, bad option.
     """
     char_order, word_order = _check_orders(char_order, word_order)
     beta = _check_beta(beta)
-    lowercase = _segments.check_bool("lowercase", lowercase)
-    whitespace = _segments.check_bool("whitespace", whitespace)
-    eps_smoothing = _segments.check_bool("eps_smoothing", eps_smoothing)
-    backend = _segments.check_backend(backend)
-    references, candidates = _segments.check_corpus(references, candidates, "sentence_chrf")
+    lowercase = validation.check_bool("lowercase", lowercase)
+    whitespace = validation.check_bool("whitespace", whitespace)
+    eps_smoothing = validation.check_bool("eps_smoothing", eps_smoothing)
+    backend = validation.check_backend(backend)
+    references, candidates = validation.check_corpus(references, candidates, "sentence_chrf", allow_empty=True)
     return _statistics(references, candidates, char_order, word_order, beta, lowercase, whitespace, eps_smoothing,
                        backend)
 
 
 # ----------------------------------------------------------------------------------- statistics -> score
 
+@checked_options
 def chrf_from_statistics(statistics, *, char_order: int = 6, word_order: int = 0, beta: float = 2,
                          eps_smoothing: bool = False, nrefs: int | str | None = None, lowercase: bool | None = None,
                          whitespace: bool | None = None) -> ChrfScore:
@@ -177,16 +180,17 @@ def chrf_from_statistics(statistics, *, char_order: int = 6, word_order: int = 0
     """
     char_order, word_order = _check_orders(char_order, word_order)
     beta = _check_beta(beta)
-    eps_smoothing = _segments.check_bool("eps_smoothing", eps_smoothing)
+    eps_smoothing = validation.check_bool("eps_smoothing", eps_smoothing)
     for name, value in (("lowercase", lowercase), ("whitespace", whitespace)):
         if value is not None:
-            _segments.check_bool(name, value)
+            validation.check_bool(name, value)
     stats = np.asarray(statistics)
     if stats.dtype == object or not (np.issubdtype(stats.dtype, np.integer) or stats.size == 0):
         raise TypeError(f"statistics must be integers, got dtype {stats.dtype}")
     width = 3 * (char_order + word_order)
     if stats.ndim == 2:
-        stats = stats.sum(axis=0, dtype=np.int64) if stats.shape[0] else np.zeros(stats.shape[1], np.int64)
+        validation.check_not_empty(stats.shape[0], "statistics rows")
+        stats = stats.sum(axis=0, dtype=np.int64)
     if stats.ndim != 1 or stats.size != width:
         raise ValueError(f"statistics must have 3 * (char_order + word_order) = {width} columns for "
                          f"char_order={char_order}, word_order={word_order}; got shape {np.shape(statistics)}")
@@ -200,6 +204,7 @@ def chrf_from_statistics(statistics, *, char_order: int = 6, word_order: int = 0
 
 # -------------------------------------------------------------------------------------------- the metric
 
+@checked_options
 def chrf(references: Sequence[References], candidates: Sequence[str], *, char_order: int = 6, word_order: int = 0,
          beta: float = 2, lowercase: bool = False, whitespace: bool = False, eps_smoothing: bool = False,
          backend: str = "numba") -> ChrfScore:
@@ -231,35 +236,36 @@ def chrf(references: Sequence[References], candidates: Sequence[str], *, char_or
     """
     char_order, word_order = _check_orders(char_order, word_order)
     beta = _check_beta(beta)
-    lowercase = _segments.check_bool("lowercase", lowercase)
-    whitespace = _segments.check_bool("whitespace", whitespace)
-    eps_smoothing = _segments.check_bool("eps_smoothing", eps_smoothing)
-    backend = _segments.check_backend(backend)
-    references, candidates = _segments.check_corpus(references, candidates, "sentence_chrf")
+    lowercase = validation.check_bool("lowercase", lowercase)
+    whitespace = validation.check_bool("whitespace", whitespace)
+    eps_smoothing = validation.check_bool("eps_smoothing", eps_smoothing)
+    backend = validation.check_backend(backend)
+    references, candidates = validation.check_corpus(references, candidates, "sentence_chrf")
     stats = _statistics(references, candidates, char_order, word_order, beta, lowercase, whitespace, eps_smoothing,
                         backend)
     return chrf_from_statistics(stats, char_order=char_order, word_order=word_order, beta=beta,
-                                eps_smoothing=eps_smoothing, nrefs=_segments.nrefs(references),
+                                eps_smoothing=eps_smoothing, nrefs=validation.nrefs(references),
                                 lowercase=lowercase, whitespace=whitespace)
 
 
-def sentence_chrf(references: References, candidate: str, *, char_order: int = 6, word_order: int = 0,
+@checked_options(renamed={"references": "ref", "candidate": "cand"})
+def sentence_chrf(ref: References, cand: str, *, char_order: int = 6, word_order: int = 0,
                   beta: float = 2, lowercase: bool = False, whitespace: bool = False, eps_smoothing: bool = False,
                   backend: str = "numba") -> ChrfScore:
     """chrF of one candidate (sacrebleu's ``sentence_score``: a one-segment corpus).
 
     Args:
-        references: the reference (str) or references (list of str).
-        candidate: the candidate string.
+        ref: the reference (str) or references (list of str).
+        cand: the candidate string.
         char_order, word_order, beta, lowercase, whitespace, eps_smoothing, backend: as in ``chrf``.
 
     Example:
         >>> print(sentence_chrf(["The cat is on the mat."], "The cat sat on the mat.", word_order=2).score)
         69.43695278069349
     """
-    _segments.check_text(candidate, "candidate")
-    references = _segments.check_references(references, "references")
-    return chrf([references], [candidate], char_order=char_order, word_order=word_order, beta=beta,
+    validation.check_text(cand, "cand")
+    references = validation.check_references(ref, "ref")
+    return chrf([references], [cand], char_order=char_order, word_order=word_order, beta=beta,
                 lowercase=lowercase, whitespace=whitespace, eps_smoothing=eps_smoothing, backend=backend)
 
 

@@ -18,7 +18,9 @@ from fractions import Fraction
 import numpy as np
 
 from ..kernels import bleu_ngrams as ngram_tables
-from .bleu import BACKENDS, NLTK_SMOOTHING, _check_bool, _check_choice, _statistics
+from ..validation import BACKENDS, check_bool, check_choice, check_not_empty, checked_options
+from .bleu import NLTK_SMOOTHING, _statistics
+
 
 def _check_token_list(tokens, what: str) -> list:
     if isinstance(tokens, (str, bytes)) or tokens is None or not hasattr(tokens, "__iter__"):
@@ -26,26 +28,25 @@ def _check_token_list(tokens, what: str) -> list:
     return list(tokens)
 
 
-def _check_nltk_corpus(references, hypotheses):
-    for name, value in (("hypotheses", hypotheses), ("references", references)):
+def _check_nltk_corpus(references, candidates):
+    for name, value in (("candidates", candidates), ("references", references)):
         if isinstance(value, (str, bytes)) or value is None or not hasattr(value, "__iter__"):
             raise TypeError(f"{name} must be a list with one entry per segment, got {type(value).__name__}")
-    hypotheses = [_check_token_list(h, f"hypotheses[{i}]") for i, h in enumerate(hypotheses)]
+    candidates = [_check_token_list(h, f"candidates[{i}]") for i, h in enumerate(candidates)]
     references = list(references)
-    if len(references) != len(hypotheses):
-        raise ValueError(f"{len(hypotheses)} hypotheses but {len(references)} reference entries: references[i] "
-                         "must hold the tokenized reference(s) of hypotheses[i]")
-    if not hypotheses:
-        raise ValueError("the corpus is empty")
+    if len(references) != len(candidates):
+        raise ValueError(f"{len(candidates)} candidates but {len(references)} reference entries: references[i] "
+                         "must hold the tokenized reference(s) of candidates[i]")
+    check_not_empty(len(candidates))
     out = []
     for i, refs in enumerate(references):
         if isinstance(refs, (str, bytes)) or refs is None or not hasattr(refs, "__iter__"):
             raise TypeError(f"references[{i}] must be a list of token lists, got {type(refs).__name__}")
         refs = [_check_token_list(r, f"references[{i}][{k}]") for k, r in enumerate(refs)]
         if not refs:
-            raise ValueError(f"references[{i}] is empty: every hypothesis needs at least one reference")
+            raise ValueError(f"references[{i}] is empty: every candidate needs at least one reference")
         out.append(refs)
-    return out, hypotheses
+    return out, candidates
 
 
 def _check_weights(weights) -> tuple:
@@ -103,20 +104,21 @@ def _nltk_smooth(method: str, num: list, den: list, hyp_lengths: int, last_hyp_l
             n_grams = max(0, last_hyp_len - i)
             p[i] = (num[i] + alpha * prior) / (n_grams + alpha)
         return p
-    raise ValueError(f"unknown NLTK smoothing {method!r}; choose one of {list(NLTK_SMOOTHING)}")
+    raise ValueError(f"unknown NLTK smooth_method {method!r}; choose one of {list(NLTK_SMOOTHING)}")
 
 
-def nltk_bleu(references: Sequence[Sequence[Sequence[Hashable]]], hypotheses: Sequence[Sequence[Hashable]], *,
-              weights: Sequence[float] = (0.25, 0.25, 0.25, 0.25), smoothing: str = "method0",
+@checked_options(renamed={"hypotheses": "candidates", "smoothing": "smooth_method"})
+def nltk_bleu(references: Sequence[Sequence[Sequence[Hashable]]], candidates: Sequence[Sequence[Hashable]], *,
+              weights: Sequence[float] = (0.25, 0.25, 0.25, 0.25), smooth_method: str = "method0",
               epsilon: float = 0.1, alpha: float = 5, k: float = 5, auto_reweigh: bool = False,
               backend: str = "numba") -> float:
     """Corpus BLEU exactly as NLTK 3.10.4's ``corpus_bleu`` computes it (0-1 scale), quirks included.
 
     Args:
-        references: ``references[i]`` is the list of tokenized references (token lists) of ``hypotheses[i]``.
-        hypotheses: one token list per segment (tokens: any hashable; NLTK does no tokenization).
+        references: ``references[i]`` is the list of tokenized references (token lists) of ``candidates[i]``.
+        candidates: one token list per segment, NLTK's hypotheses (tokens: any hashable; NLTK does no tokenization).
         weights: one weight per n-gram order; its length sets N.
-        smoothing: ``"method0"`` (NLTK's default) .. ``"method7"`` (Chen & Cherry 2014).
+        smooth_method: ``"method0"`` (NLTK's default) .. ``"method7"`` (Chen & Cherry 2014).
         epsilon, alpha, k: ``SmoothingFunction(epsilon, alpha, k)``'s parameters (methods 1, 6, 4/7).
         auto_reweigh: NLTK's ``auto_reweigh``.
         backend: ``"numba"`` or ``"python"`` for the n-gram statistics.
@@ -125,21 +127,21 @@ def nltk_bleu(references: Sequence[Sequence[Sequence[Hashable]]], hypotheses: Se
         The score as a float (0.0 where NLTK returns the int 0).
 
     Raises:
-        TypeError: a hypothesis or reference that is a string rather than a token list.
+        TypeError: a candidate or reference that is a string rather than a token list.
         ValueError: lengths differ, empty corpus, a segment without references, method6 preconditions.
     """
-    _check_choice("smoothing", smoothing, NLTK_SMOOTHING)
-    _check_choice("backend", backend, BACKENDS)
-    auto_reweigh = _check_bool("auto_reweigh", auto_reweigh)
+    check_choice("smooth_method", smooth_method, NLTK_SMOOTHING)
+    check_choice("backend", backend, BACKENDS)
+    auto_reweigh = check_bool("auto_reweigh", auto_reweigh)
     weights = _check_weights(weights)
-    references, hypotheses = _check_nltk_corpus(references, hypotheses)
+    references, candidates = _check_nltk_corpus(references, candidates)
     max_order = len(weights)
-    stats = _statistics(hypotheses, references, max_order, backend)
+    stats = _statistics(references, candidates, max_order, backend)
     last5 = (1, 1)
-    if smoothing in ("method5", "method7"):
-        last = _statistics(hypotheses[-1:], references[-1:], 5, backend)[0]
+    if smooth_method in ("method5", "method7"):
+        last = _statistics(references[-1:], candidates[-1:], 5, backend)[0]
         last5 = (int(last[2 + 4]), max(1, int(last[2 + 5 + 4])))
-    return _nltk_score(stats, len(hypotheses[-1]), last5, weights, smoothing, epsilon, alpha, k, auto_reweigh)
+    return _nltk_score(stats, len(candidates[-1]), last5, weights, smooth_method, epsilon, alpha, k, auto_reweigh)
 
 
 def _nltk_score(stats: np.ndarray, last_hyp_len: int, last5: tuple[int, int], weights, smoothing: str, epsilon,
@@ -167,20 +169,22 @@ def _nltk_score(stats: np.ndarray, last_hyp_len: int, last5: tuple[int, int], we
     return float(bp * math.exp(log_sum))
 
 
-def nltk_sentence_bleu(references: Sequence[Sequence[Hashable]], hypothesis: Sequence[Hashable], *,
-                       weights: Sequence[float] = (0.25, 0.25, 0.25, 0.25), smoothing: str = "method0",
+@checked_options(renamed={"references": "ref", "hypothesis": "cand", "smoothing": "smooth_method"})
+def nltk_sentence_bleu(ref: Sequence[Sequence[Hashable]], cand: Sequence[Hashable], *,
+                       weights: Sequence[float] = (0.25, 0.25, 0.25, 0.25), smooth_method: str = "method0",
                        epsilon: float = 0.1, alpha: float = 5, k: float = 5, auto_reweigh: bool = False,
                        backend: str = "numba") -> float:
-    """NLTK 3.10.4's ``sentence_bleu`` (a corpus of one segment); arguments as in ``nltk_bleu``.
+    """NLTK 3.10.4's ``sentence_bleu`` (a corpus of one segment): ``ref`` is the list of token-list references of
+    the token list ``cand``; options as in ``nltk_bleu``.
 
     Example:
         >>> refs = ["the cat is on the mat".split(), "there is a cat on the mat".split()]
-        >>> round(nltk_sentence_bleu(refs, "the cat and the dog".split(), smoothing="method1"), 4)
+        >>> round(nltk_sentence_bleu(refs, "the cat and the dog".split(), smooth_method="method1"), 4)
         0.1029
     """
-    if isinstance(references, (str, bytes)) or references is None or not hasattr(references, "__iter__"):
-        raise TypeError(f"references must be a list of token lists, got {type(references).__name__}")
-    return nltk_bleu([references], [hypothesis], weights=weights, smoothing=smoothing, epsilon=epsilon,
+    if isinstance(ref, (str, bytes)) or ref is None or not hasattr(ref, "__iter__"):
+        raise TypeError(f"ref must be a list of token lists, got {type(ref).__name__}")
+    return nltk_bleu([ref], [cand], weights=weights, smooth_method=smooth_method, epsilon=epsilon,
                      alpha=alpha, k=k, auto_reweigh=auto_reweigh, backend=backend)
 
 
@@ -194,24 +198,25 @@ class NltkBleuPool:
 
     Example:
         >>> pool = NltkBleuPool(["the cat is on the mat".split(), "there is a cat on the mat".split()],
-        ...                     smoothing="method1")
+        ...                     smooth_method="method1")
         >>> [round(x, 4) for x in pool.sentence_scores(["the cat and the dog".split()])]
         [0.1029]
     """
 
+    @checked_options(renamed={"smoothing": "smooth_method"})
     def __init__(self, references: Sequence[Sequence[Hashable]], *,
-                 weights: Sequence[float] = (0.25, 0.25, 0.25, 0.25), smoothing: str = "method0",
+                 weights: Sequence[float] = (0.25, 0.25, 0.25, 0.25), smooth_method: str = "method0",
                  epsilon: float = 0.1, alpha: float = 5, k: float = 5, auto_reweigh: bool = False) -> None:
-        _check_choice("smoothing", smoothing, NLTK_SMOOTHING)
+        check_choice("smooth_method", smooth_method, NLTK_SMOOTHING)
         self.weights = tuple(_check_weights(weights))
-        self.smoothing = smoothing
-        self.auto_reweigh = _check_bool("auto_reweigh", auto_reweigh)
+        self.smooth_method = smoothing = smooth_method
+        self.auto_reweigh = check_bool("auto_reweigh", auto_reweigh)
         self._params = (epsilon, alpha, k)
         if isinstance(references, (str, bytes)) or references is None or not hasattr(references, "__iter__"):
             raise TypeError(f"references must be a list of token lists, got {type(references).__name__}")
         refs = [_check_token_list(r, f"references[{i}]") for i, r in enumerate(references)]
         if not refs:
-            raise ValueError("the reference pool is empty")
+            raise ValueError("the reference pool is empty: give at least one reference")
         self._vocab: dict = {}
         counter = itertools.count()
         flat = list(itertools.chain.from_iterable(refs))
@@ -226,11 +231,12 @@ class NltkBleuPool:
         """Number of references in the pool."""
         return self._tables.sentence_offsets.size - 1
 
-    def statistics(self, hypotheses: Sequence[Sequence[Hashable]]) -> np.ndarray:
-        """Rows ``[hyp_len, closest_ref_len, matches_1..N, totals_1..N]`` (int64), one per hypothesis."""
-        if isinstance(hypotheses, (str, bytes)) or hypotheses is None or not hasattr(hypotheses, "__iter__"):
-            raise TypeError(f"hypotheses must be a list of token lists, got {type(hypotheses).__name__}")
-        hyps = [_check_token_list(h, f"hypotheses[{i}]") for i, h in enumerate(hypotheses)]
+    @checked_options(renamed={"hypotheses": "candidates"})
+    def statistics(self, candidates: Sequence[Sequence[Hashable]]) -> np.ndarray:
+        """Rows ``[hyp_len, closest_ref_len, matches_1..N, totals_1..N]`` (int64), one per candidate."""
+        if isinstance(candidates, (str, bytes)) or candidates is None or not hasattr(candidates, "__iter__"):
+            raise TypeError(f"candidates must be a list of token lists, got {type(candidates).__name__}")
+        hyps = [_check_token_list(h, f"candidates[{i}]") for i, h in enumerate(candidates)]
         flat = list(itertools.chain.from_iterable(hyps))
         ids = np.fromiter(map(self._vocab.get, flat, itertools.repeat(-1)), dtype=np.int64, count=len(flat))
         offsets = np.zeros(len(hyps) + 1, dtype=np.int64)
@@ -241,20 +247,27 @@ class NltkBleuPool:
         n = len(self.weights)
         stats = np.concatenate([rows[:, :2 + n], rows[:, 2 + self._orders:2 + self._orders + n]], axis=1)
         last5 = (int(rows[-1, 2 + 4]), max(1, int(rows[-1, 2 + self._orders + 4]))) if self._orders >= 5 else (1, 1)
-        return _nltk_score(stats, last_hyp_len, last5, self.weights, self.smoothing, *self._params,
+        return _nltk_score(stats, last_hyp_len, last5, self.weights, self.smooth_method, *self._params,
                            self.auto_reweigh)
 
-    def sentence_scores(self, hypotheses: Sequence[Sequence[Hashable]]) -> list[float]:
-        """``[nltk_sentence_bleu(pool, h, ...) for h in hypotheses]``, exactly."""
-        rows = self.statistics(hypotheses)
+    @checked_options(renamed={"hypotheses": "candidates"})
+    def sentence_scores(self, candidates: Sequence[Sequence[Hashable]]) -> list[float]:
+        """``[nltk_sentence_bleu(pool, c, ...) for c in candidates]``, exactly."""
+        rows = self.statistics(candidates)
+        check_not_empty(len(rows))
         return [self._score(rows[i:i + 1], int(rows[i, 0])) for i in range(len(rows))]
 
-    def corpus_score(self, hypotheses: Sequence[Sequence[Hashable]]) -> float:
-        """``nltk_bleu([pool] * len(hypotheses), hypotheses, ...)``, exactly."""
-        rows = self.statistics(hypotheses)
-        if not len(rows):
-            raise ValueError("the corpus is empty")
+    @checked_options(renamed={"hypotheses": "candidates"})
+    def corpus_score(self, candidates: Sequence[Sequence[Hashable]]) -> float:
+        """``nltk_bleu([pool] * len(candidates), candidates, ...)``, exactly."""
+        rows = self.statistics(candidates)
+        check_not_empty(len(rows))
         return self._score(rows, int(rows[-1, 0]))
 
     def __repr__(self) -> str:
-        return f"NltkBleuPool({len(self)} references, N={len(self.weights)}, {self.smoothing})"
+        return f"NltkBleuPool({len(self)} references, N={len(self.weights)}, {self.smooth_method})"
+
+    @property
+    def smoothing(self) -> str:
+        """The old name of ``smooth_method``."""
+        return self.smooth_method

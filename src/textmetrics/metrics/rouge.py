@@ -18,72 +18,17 @@ the last token). F is ``textmetrics.scoring.fmeasure``.
 from __future__ import annotations
 
 import itertools
-import numbers
-from typing import Callable, Hashable, Optional, Sequence, Union
+from typing import Hashable, Optional, Sequence, Union
 
-from ..reference import rouge as reference
 from ..reference.rouge import Stats
+from ..registry import MAX_SKIP, MAX_WEIGHT, RougeMetric, check_max_skip, check_weight  # noqa: F401 (re-exported)
 from ..scoring import Score, check_alpha, fmeasure
-from ..tokenizers import Tokenizer, TokenizerSpec, check_text, resolve_tokenizer
+from ..tokenizers import Tokenizer, TokenizerSpec, resolve_tokenizer
+from ..validation import BACKENDS, check_choice, check_int, check_references, check_text, checked_options
 
 References = Union[str, Sequence[str]]
 
 MULTI_REF_MODES = ("best", "average", "best_recall")
-BACKENDS = ("numba", "python")
-
-
-# ---------------------------------------------------------------------------------------------- validation
-
-def check_references(ref: References) -> list[str]:
-    """One reference string or a non-empty sequence of them, as a list."""
-    if isinstance(ref, str):
-        return [ref]
-    if ref is None or isinstance(ref, (bytes, bytearray)) or not hasattr(ref, "__iter__"):
-        raise TypeError(f"reference must be str or a list of str, got {type(ref).__name__}")
-    refs = list(ref)
-    if not refs:
-        raise ValueError("reference list is empty: give at least one reference")
-    for k, r in enumerate(refs):
-        check_text(r, f"reference [{k}]")
-    return refs
-
-
-def check_choice(name: str, value, choices: Sequence[str]) -> str:
-    if value not in choices:
-        raise ValueError(f"unknown {name} {value!r}; choose one of {list(choices)}")
-    return value
-
-
-def check_int(name: str, value, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return int(value)
-
-
-MAX_SKIP = 2**31 - 1  # beyond any text: use None for an unlimited skip
-
-
-def check_max_skip(max_skip) -> Optional[int]:
-    if max_skip is None:
-        return None
-    value = check_int("max_skip", max_skip, 0)
-    if value > MAX_SKIP:
-        raise ValueError(f"max_skip must be <= {MAX_SKIP} (None means unlimited), got {value}")
-    return value
-
-
-MAX_WEIGHT = 4.0  # the reference base is (sum |r|**w)**w: with w <= 4 it stays finite up to ~1e19 tokens
-
-
-def check_weight(weight) -> float:
-    if isinstance(weight, bool) or not isinstance(weight, numbers.Real):  # np.bool_ is not a Real
-        raise TypeError(f"weight must be a number in [1, {MAX_WEIGHT:g}], got {type(weight).__name__}")
-    if not 1 <= weight <= MAX_WEIGHT:
-        raise ValueError(f"weight must be in [1, {MAX_WEIGHT:g}] (f(k) = k**weight rewards consecutive matches; "
-                         f"beyond {MAX_WEIGHT:g} the weighted sizes overflow), got {weight!r}")
-    return float(weight)
 
 
 # ----------------------------------------------------------------------------------- statistics -> score
@@ -103,7 +48,7 @@ def weighted_score(stats: Stats, alpha: float, weight: float) -> Score:
     return Score(precision, recall, fmeasure(precision, recall, alpha))
 
 
-def combine(per_ref: list[Stats], multi_ref: str, to_score: Callable[[Stats], Score]) -> Score:
+def combine(per_ref: list[Stats], multi_ref: str, to_score) -> Score:
     """Combine the statistics of one candidate against each of its references into one Score."""
     if multi_ref == "average":
         return to_score(Stats(*(sum(column) for column in zip(*per_ref))))
@@ -124,139 +69,112 @@ def sentences(text: str, tokenize: Tokenizer) -> list[list[str]]:
 
 # ----------------------------------------------------------------------------------------- the metrics
 
-class _Metric:
-    """One ROUGE variant: its plain-Python statistics (``backend="python"``) and its spec for the compiled engine
-    (``textmetrics.batch``: a single pair is a batch of one)."""
-
-    summary_level = False  # sentences (True) or one flat token list (False)
-
-    def python(self, ref, cand) -> Stats:
-        raise NotImplementedError
-
-    def spec(self):
-        raise NotImplementedError
-
-    def score(self, stats: Stats, alpha: float) -> Score:
-        return plain_score(stats, alpha)
-
-
-class _RougeN(_Metric):
-    def __init__(self, n):
-        self.n = n
-
-    def python(self, ref, cand):
-        return reference.rouge_n_stats(ref, cand, self.n)
-
-    def spec(self):
-        return _batch().MetricSpec(f"rouge{self.n}", "n", n=self.n)
-
-
-class _RougeL(_Metric):
-    def python(self, ref, cand):
-        return reference.rouge_l_stats(ref, cand)
-
-    def spec(self):
-        return _batch().MetricSpec("rougeL", "l")
-
-
-class _RougeLsum(_Metric):
-    summary_level = True
-
-    def python(self, ref, cand):
-        return reference.rouge_lsum_stats(ref, cand)
-
-    def spec(self):
-        return _batch().MetricSpec("rougeLsum", "lsum")
-
-
-class _RougeW(_Metric):
-    summary_level = True
-
-    def __init__(self, weight):
-        self.weight = weight
-
-    def python(self, ref, cand):
-        return reference.rouge_w_stats(ref, cand, self.weight)
-
-    def spec(self):
-        return _batch().MetricSpec("rougeW", "w", weight=self.weight)
-
-    def score(self, stats, alpha):
-        return weighted_score(stats, alpha, self.weight)
-
-
-class _RougeS(_Metric):
-    def __init__(self, max_skip, unigrams):
-        self.max_skip, self.unigrams = max_skip, unigrams
-
-    def python(self, ref, cand):
-        return reference.rouge_s_stats(ref, cand, self.max_skip, self.unigrams)
-
-    def spec(self):
-        return _batch().MetricSpec("rougeS", "s", max_skip=self.max_skip, unigrams=self.unigrams)
-
-
-def _batch():
-    from .. import batch
-
-    return batch
-
-
-def _evaluate(metric: _Metric, ref: References, cand: str, *, stemmer=False, tokenizer: TokenizerSpec = "default",
-              alpha=0.5, multi_ref="best", backend="numba") -> Score:
-    refs = check_references(ref)
-    check_text(cand, "candidate")
+def evaluate(metric: RougeMetric, ref: References, cand: str, *, stemmer: bool = False,
+             tokenizer: TokenizerSpec = "default", alpha: float = 0.5, multi_ref: str = "best",
+             backend: str = "numba") -> Score:
+    """One candidate's ``metric`` (a ``registry.RougeMetric``): the engine behind ``rouge_n`` ... ``rouge_su``."""
+    refs = check_references(ref, "ref")
+    check_text(cand, "cand")
     alpha = check_alpha(alpha)
     check_choice("multi_ref", multi_ref, MULTI_REF_MODES)
     check_choice("backend", backend, BACKENDS)
     tokenize = resolve_tokenizer(tokenizer, stemmer)
+
+    def to_score(stats: Stats) -> Score:
+        return metric.score(stats, alpha)
+
     if backend == "numba":
         # a batch of one: the corpus engine's statistics, then the scalar formula (the same IEEE operations)
         import numpy as np
 
-        hits, ref_size, cand_size = _batch().statistics(
-            [metric.spec()], [cand], refs, np.array([0, len(refs)], dtype=np.int64), stemmer=stemmer,
+        from .. import batch
+
+        hits, ref_size, cand_size = batch.statistics(
+            [metric], [cand], refs, np.array([0, len(refs)], dtype=np.int64), stemmer=stemmer,
             tokenizer=tokenizer, tokenize=tokenize)
         per_ref = [Stats(*x) for x in zip(hits[0].tolist(), ref_size[0].tolist(), cand_size[0].tolist())]
-        if not isinstance(metric, _RougeW):
+        if metric.kind != "w":
             per_ref = [Stats(int(h), int(r), int(c)) for h, r, c in per_ref]
-        return combine(per_ref, multi_ref, lambda stats: metric.score(stats, alpha))
+        return combine(per_ref, multi_ref, to_score)
     split = (lambda text: sentences(text, tokenize)) if metric.summary_level else tokenize
     cand_tokens = split(cand)
-    per_ref = [metric.python(split(r), cand_tokens) for r in refs]
-    return combine(per_ref, multi_ref, lambda stats: metric.score(stats, alpha))
+    per_ref = [metric.reference_statistics(split(r), cand_tokens) for r in refs]
+    return combine(per_ref, multi_ref, to_score)
 
 
-def rouge_n(ref: References, cand: str, n: int = 1, **opts) -> Score:
-    """ROUGE-N: n-gram overlap, clipped by both texts' counts (rouge-score's ``rouge{n}``)."""
-    return _evaluate(_RougeN(check_int("n", n, 1)), ref, cand, **opts)
+_L, _LSUM = RougeMetric("rougeL", "l"), RougeMetric("rougeLsum", "lsum")
+_N = {n: RougeMetric(f"rouge{n}", "n", n=n) for n in range(1, 10)}
 
 
-def rouge_l(ref: References, cand: str, **opts) -> Score:
-    """ROUGE-L: longest common subsequence of the two token lists (rouge-score's ``rougeL``)."""
-    return _evaluate(_RougeL(), ref, cand, **opts)
+@checked_options
+def rouge_n(ref: References, cand: str, *, n: int = 1, stemmer: bool = False, tokenizer: TokenizerSpec = "default",
+            alpha: float = 0.5, multi_ref: str = "best", backend: str = "numba") -> Score:
+    """ROUGE-N: n-gram overlap, clipped by both texts' counts (rouge-score's ``rouge{n}``).
+
+    Options (every ROUGE function): ``stemmer`` (Porter, default tokenizer only), ``tokenizer`` (``"default"``,
+    ``"whitespace"``, ``"unicode"`` or a callable), ``alpha`` (F weight: 0.5 is F1), ``multi_ref`` (``"best"``,
+    ``"average"``, ``"best_recall"``, for a list of references), ``backend`` (``"numba"`` or ``"python"``).
+    """
+    n = check_int("n", n, 1)
+    metric = _N.get(n) or RougeMetric(f"rouge{n}", "n", n=n)
+    return evaluate(metric, ref, cand, stemmer=stemmer, tokenizer=tokenizer, alpha=alpha, multi_ref=multi_ref,
+                    backend=backend)
 
 
-def rouge_lsum(ref: References, cand: str, **opts) -> Score:
-    """ROUGE-Lsum: summary-level union LCS over newline-separated sentences (rouge-score's ``rougeLsum``)."""
-    return _evaluate(_RougeLsum(), ref, cand, **opts)
+@checked_options
+def rouge_l(ref: References, cand: str, *, stemmer: bool = False, tokenizer: TokenizerSpec = "default",
+            alpha: float = 0.5, multi_ref: str = "best", backend: str = "numba") -> Score:
+    """ROUGE-L: longest common subsequence of the two token lists (rouge-score's ``rougeL``); options as
+    ``rouge_n``."""
+    return evaluate(_L, ref, cand, stemmer=stemmer, tokenizer=tokenizer, alpha=alpha, multi_ref=multi_ref,
+                    backend=backend)
 
 
-def rouge_w(ref: References, cand: str, *, weight: float = 1.2, **opts) -> Score:
-    """ROUGE-W: weighted LCS with f(k) = k**weight, summary level (ROUGE-1.5.5 ``-w``)."""
-    return _evaluate(_RougeW(check_weight(weight)), ref, cand, **opts)
+@checked_options
+def rouge_lsum(ref: References, cand: str, *, stemmer: bool = False, tokenizer: TokenizerSpec = "default",
+               alpha: float = 0.5, multi_ref: str = "best", backend: str = "numba") -> Score:
+    """ROUGE-Lsum: summary-level union LCS over newline-separated sentences (rouge-score's ``rougeLsum``);
+    options as ``rouge_n``."""
+    return evaluate(_LSUM, ref, cand, stemmer=stemmer, tokenizer=tokenizer, alpha=alpha, multi_ref=multi_ref,
+                    backend=backend)
 
 
-def rouge_s(ref: References, cand: str, *, max_skip: Optional[int] = 4, **opts) -> Score:
-    """ROUGE-S: skip bigrams with at most ``max_skip`` words between them (None: unlimited; ROUGE-1.5.5 ``-2``)."""
-    return _evaluate(_RougeS(check_max_skip(max_skip), False), ref, cand, **opts)
+@checked_options
+def rouge_w(ref: References, cand: str, *, weight: float = 1.2, stemmer: bool = False,
+            tokenizer: TokenizerSpec = "default", alpha: float = 0.5, multi_ref: str = "best",
+            backend: str = "numba") -> Score:
+    """ROUGE-W: weighted LCS with f(k) = k**weight, summary level (ROUGE-1.5.5 ``-w``); options as ``rouge_n``."""
+    weight = check_weight(weight)
+    return evaluate(RougeMetric("rougeW" if weight == 1.2 else f"rougeW-{weight:g}", "w", weight=weight), ref, cand,
+                    stemmer=stemmer, tokenizer=tokenizer, alpha=alpha, multi_ref=multi_ref, backend=backend)
 
 
-def rouge_su(ref: References, cand: str, *, max_skip: Optional[int] = 4, **opts) -> Score:
-    """ROUGE-SU: ROUGE-S plus unigrams (ROUGE-1.5.5 ``-2 max_skip -u``)."""
-    return _evaluate(_RougeS(check_max_skip(max_skip), True), ref, cand, **opts)
+def _skip_metric(max_skip, unigrams: bool) -> RougeMetric:
+    max_skip = check_max_skip(max_skip)
+    name = f"rouge{'SU' if unigrams else 'S'}{'*' if max_skip is None else max_skip}"
+    return RougeMetric(name, "s", max_skip=max_skip, unigrams=unigrams)
 
 
+@checked_options
+def rouge_s(ref: References, cand: str, *, max_skip: Optional[int] = 4, stemmer: bool = False,
+            tokenizer: TokenizerSpec = "default", alpha: float = 0.5, multi_ref: str = "best",
+            backend: str = "numba") -> Score:
+    """ROUGE-S: skip bigrams with at most ``max_skip`` words between them (None: unlimited; ROUGE-1.5.5 ``-2``);
+    options as ``rouge_n``."""
+    return evaluate(_skip_metric(max_skip, False), ref, cand, stemmer=stemmer, tokenizer=tokenizer, alpha=alpha,
+                    multi_ref=multi_ref, backend=backend)
+
+
+@checked_options
+def rouge_su(ref: References, cand: str, *, max_skip: Optional[int] = 4, stemmer: bool = False,
+             tokenizer: TokenizerSpec = "default", alpha: float = 0.5, multi_ref: str = "best",
+             backend: str = "numba") -> Score:
+    """ROUGE-SU: ROUGE-S plus unigrams (ROUGE-1.5.5 ``-2 max_skip -u``); options as ``rouge_n``."""
+    return evaluate(_skip_metric(max_skip, True), ref, cand, stemmer=stemmer, tokenizer=tokenizer, alpha=alpha,
+                    multi_ref=multi_ref, backend=backend)
+
+
+@checked_options
 def lcs_length(a: Sequence[Hashable], b: Sequence[Hashable], *, backend: str = "numba") -> int:
     """Length of the longest common subsequence of two sequences of hashable tokens (or two int arrays).
 
@@ -273,6 +191,8 @@ def lcs_length(a: Sequence[Hashable], b: Sequence[Hashable], *, backend: str = "
         if seq is None or not hasattr(seq, "__len__"):
             raise TypeError(f"lcs_length: {name} must be a sequence of hashable tokens, got {type(seq).__name__}")
     if backend == "python":
+        from ..reference import rouge as reference
+
         return reference.lcs_length(list(a), list(b))
     if isinstance(a, _ndarray) and isinstance(b, _ndarray) and a.dtype.kind in "iub" and b.dtype.kind in "iub" \
             and a.ndim == b.ndim == 1:
@@ -301,18 +221,3 @@ import numpy as _np  # noqa: E402  (numpy is imported by every compiled path any
 
 _ndarray, _INT64, _fromiter = _np.ndarray, _np.dtype(_np.int64), _np.fromiter
 
-
-def rouge_signature(metrics: Sequence[str], *, tokenizer: TokenizerSpec = "default", stemmer: bool = False,
-                    multi_ref: str = "best", alpha: float = 0.5, n_bootstrap: Optional[int] = None,
-                    seed: Optional[int] = None) -> str:
-    """A sacrebleu-style record of every setting that changes a ROUGE number, e.g.
-    ``rouge1+rougeL|tok:default|stem:yes|ref:best|alpha:0.5|version:0.1.0``."""
-    from .._version import __version__
-
-    tok = tokenizer if isinstance(tokenizer, str) else "custom"
-    parts = ["+".join(metrics), f"tok:{tok}", f"stem:{'yes' if stemmer else 'no'}", f"ref:{multi_ref}",
-             f"alpha:{alpha:g}"]
-    if n_bootstrap:
-        parts += [f"bs:{n_bootstrap}", f"rs:{'none' if seed is None else seed}"]
-    parts.append(f"version:{__version__}")
-    return "|".join(parts)

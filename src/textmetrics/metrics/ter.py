@@ -33,10 +33,11 @@ from functools import lru_cache
 
 import numpy as np
 
-from .._version import __version__
 from ..kernels import ter as kernels
 from ..reference import ter as reference
-from . import _segments
+from .. import validation
+from ..signature import Signature
+from ..validation import checked_options
 
 References = str | Sequence[str]
 
@@ -158,9 +159,9 @@ def _tokens(lines: list[str], flags: tuple[bool, bool, bool, bool], reference: b
 # ---------------------------------------------------------------------------------------------- statistics
 
 def _check_flags(normalized, no_punct, asian_support, case_sensitive) -> tuple[bool, bool, bool, bool]:
-    return (_segments.check_bool("normalized", normalized), _segments.check_bool("no_punct", no_punct),
-            _segments.check_bool("asian_support", asian_support),
-            _segments.check_bool("case_sensitive", case_sensitive))
+    return (validation.check_bool("normalized", normalized), validation.check_bool("no_punct", no_punct),
+            validation.check_bool("asian_support", asian_support),
+            validation.check_bool("case_sensitive", case_sensitive))
 
 
 def _statistics(references: list[list[str]], candidates: list[str], flags, backend: str) -> np.ndarray:
@@ -172,9 +173,10 @@ def _statistics(references: list[list[str]], candidates: list[str], flags, backe
         grouped.append(flat[start:start + count])
         start += count
     module = kernels if backend == "numba" else reference
-    return module.corpus_statistics(hypotheses, grouped)
+    return module.corpus_statistics(grouped, hypotheses)
 
 
+@checked_options
 def ter_statistics(references: Sequence[References], candidates: Sequence[str], *, normalized: bool = False,
                    no_punct: bool = False, asian_support: bool = False, case_sensitive: bool = False,
                    backend: str = "numba") -> np.ndarray:
@@ -192,23 +194,23 @@ def ter_statistics(references: Sequence[References], candidates: Sequence[str], 
 
     Raises:
         TypeError: non-str candidate or reference, non-bool option.
-        ValueError: lengths differ, empty corpus, a segment without references.
+        ValueError: lengths differ, a segment without references.
     """
     flags = _check_flags(normalized, no_punct, asian_support, case_sensitive)
-    backend = _segments.check_backend(backend)
-    references, candidates = _segments.check_corpus(references, candidates, "sentence_ter")
+    backend = validation.check_backend(backend)
+    references, candidates = validation.check_corpus(references, candidates, "sentence_ter", allow_empty=True)
     return _statistics(references, candidates, flags, backend)
 
 
 # ----------------------------------------------------------------------------------- statistics -> score
 
-def _signature(nrefs, normalized, no_punct, asian_support, case_sensitive) -> str:
-    return _segments.signature(nrefs, [
-        ("case", None if case_sensitive is None else ("mixed" if case_sensitive else "lc")), ("tok", "tercom"),
-        ("norm", normalized), ("punct", None if no_punct is None else not no_punct), ("asian", asian_support)],
-        __version__)
+def _signature(nrefs, normalized, no_punct, asian_support, case_sensitive) -> Signature:
+    case = None if case_sensitive is None else ("mixed" if case_sensitive else "lc")
+    return Signature.of([("nrefs", nrefs), ("case", case), ("tok", "tercom"), ("norm", normalized),
+                         ("punct", None if no_punct is None else not no_punct), ("asian", asian_support)])
 
 
+@checked_options
 def ter_from_statistics(statistics, *, nrefs: int | str | None = None, normalized: bool | None = None,
                         no_punct: bool | None = None, asian_support: bool | None = None,
                         case_sensitive: bool | None = None) -> TerScore:
@@ -231,7 +233,7 @@ def ter_from_statistics(statistics, *, nrefs: int | str | None = None, normalize
     for name, value in (("normalized", normalized), ("no_punct", no_punct), ("asian_support", asian_support),
                         ("case_sensitive", case_sensitive)):
         if value is not None:
-            _segments.check_bool(name, value)
+            validation.check_bool(name, value)
     stats = np.asarray(statistics)
     if stats.dtype == object or not (np.issubdtype(stats.dtype, np.number) and not np.issubdtype(stats.dtype,
                                                                                                    np.complexfloating)):
@@ -240,6 +242,7 @@ def ter_from_statistics(statistics, *, nrefs: int | str | None = None, normalize
         stats = stats.reshape(1, -1)
     if stats.ndim != 2 or stats.shape[1] != 2:
         raise ValueError(f"statistics must be [edits, reference length] pairs, got shape {np.shape(statistics)}")
+    validation.check_not_empty(stats.shape[0], "statistics rows")
     stats = stats.astype(np.float64)
     if not np.all(np.isfinite(stats)) or np.any(stats < 0):
         raise ValueError("statistics must be finite and non-negative")
@@ -256,6 +259,7 @@ def ter_from_statistics(statistics, *, nrefs: int | str | None = None, normalize
 
 # -------------------------------------------------------------------------------------------- the metric
 
+@checked_options
 def ter(references: Sequence[References], candidates: Sequence[str], *, normalized: bool = False,
         no_punct: bool = False, asian_support: bool = False, case_sensitive: bool = False,
         backend: str = "numba") -> TerScore:
@@ -284,29 +288,30 @@ def ter(references: Sequence[References], candidates: Sequence[str], *, normaliz
         16.666666666666664
     """
     flags = _check_flags(normalized, no_punct, asian_support, case_sensitive)
-    backend = _segments.check_backend(backend)
-    references, candidates = _segments.check_corpus(references, candidates, "sentence_ter")
+    backend = validation.check_backend(backend)
+    references, candidates = validation.check_corpus(references, candidates, "sentence_ter")
     stats = _statistics(references, candidates, flags, backend)
-    return ter_from_statistics(stats, nrefs=_segments.nrefs(references), normalized=flags[0], no_punct=flags[1],
+    return ter_from_statistics(stats, nrefs=validation.nrefs(references), normalized=flags[0], no_punct=flags[1],
                                asian_support=flags[2], case_sensitive=flags[3])
 
 
-def sentence_ter(references: References, candidate: str, *, normalized: bool = False, no_punct: bool = False,
+@checked_options(renamed={"references": "ref", "candidate": "cand"})
+def sentence_ter(ref: References, cand: str, *, normalized: bool = False, no_punct: bool = False,
                  asian_support: bool = False, case_sensitive: bool = False, backend: str = "numba") -> TerScore:
     """TER of one candidate (sacrebleu's ``sentence_score``: a one-segment corpus).
 
     Args:
-        references: the reference (str) or references (list of str).
-        candidate: the candidate string.
+        ref: the reference (str) or references (list of str).
+        cand: the candidate string.
         normalized, no_punct, asian_support, case_sensitive, backend: as in ``ter``.
 
     Example:
         >>> print(sentence_ter(["a b c d e f g h", "a b x"], "a b c").score)
         18.181818181818183
     """
-    _segments.check_text(candidate, "candidate")
-    references = _segments.check_references(references, "references")
-    return ter([references], [candidate], normalized=normalized, no_punct=no_punct, asian_support=asian_support,
+    validation.check_text(cand, "cand")
+    references = validation.check_references(ref, "ref")
+    return ter([references], [cand], normalized=normalized, no_punct=no_punct, asian_support=asian_support,
                case_sensitive=case_sensitive, backend=backend)
 
 

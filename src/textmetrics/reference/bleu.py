@@ -51,8 +51,9 @@ def closest_reference_length(hyp_len: int, ref_lens: Sequence[int]) -> int:
     return min(ref_lens, key=lambda ref_len: (abs(ref_len - hyp_len), ref_len))
 
 
-def segment_statistics(hypothesis: Tokens, references: Sequence[Tokens], max_order: int) -> list[int]:
-    """``[hyp_len, closest_ref_len, matches_1..N, totals_1..N]`` of one segment (N = ``max_order``)."""
+def segment_statistics(references: Sequence[Tokens], hypothesis: Tokens, max_order: int) -> list[int]:
+    """``[hyp_len, closest_ref_len, matches_1..N, totals_1..N]`` of one segment (N = ``max_order``): a candidate
+    (token list) against its references."""
     if not references:
         raise ValueError("a segment needs at least one reference")
     matches, totals = [], []
@@ -64,13 +65,13 @@ def segment_statistics(hypothesis: Tokens, references: Sequence[Tokens], max_ord
     return [len(hypothesis), ref_len] + matches + totals
 
 
-def corpus_statistics(hypotheses: Sequence[Tokens], references: Sequence[Sequence[Tokens]],
+def corpus_statistics(references: Sequence[Sequence[Tokens]], hypotheses: Sequence[Tokens],
                       max_order: int) -> np.ndarray:
     """Per-segment statistics, one row per segment: int64 array of shape ``(n_segments, 2 + 2 * max_order)``.
 
-    ``references[i]`` holds the tokenized reference(s) of ``hypotheses[i]``.
+    References first: ``references[i]`` holds the tokenized reference(s) of the candidate ``hypotheses[i]``.
     """
     if len(hypotheses) != len(references):
-        raise ValueError(f"{len(hypotheses)} hypotheses but {len(references)} reference groups")
-    rows = [segment_statistics(h, r, max_order) for h, r in zip(hypotheses, references, strict=True)]
+        raise ValueError(f"{len(hypotheses)} candidates but {len(references)} reference groups")
+    rows = [segment_statistics(r, h, max_order) for r, h in zip(references, hypotheses, strict=True)]
     return np.array(rows, dtype=np.int64).reshape(len(rows), 2 + 2 * max_order)

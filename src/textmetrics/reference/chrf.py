@@ -127,7 +127,7 @@ def f_score(statistics: Sequence[int], beta: float = 2, eps_smoothing: bool = Fa
     return 100 * score
 
 
-def segment_statistics(hypothesis: str, references: Sequence[str], char_order: int, word_order: int,
+def segment_statistics(references: Sequence[str], hypothesis: str, char_order: int, word_order: int,
                        beta: float = 2, whitespace: bool = False, eps_smoothing: bool = False) -> list[int]:
     """The statistics of the reference with the strictly best segment score (the first one on ties)."""
     if len(references) == 0:
@@ -141,16 +141,17 @@ def segment_statistics(hypothesis: str, references: Sequence[str], char_order: i
     return best
 
 
-def corpus_statistics(hypotheses: Sequence[str], references: Sequence[Sequence[str]], char_order: int,
+def corpus_statistics(references: Sequence[Sequence[str]], hypotheses: Sequence[str], char_order: int,
                       word_order: int, beta: float = 2, whitespace: bool = False,
                       eps_smoothing: bool = False) -> np.ndarray:
     """Per-segment statistics: int64 array of shape ``(n_segments, 3 * (char_order + word_order))``.
 
-    ``references[i]`` holds the reference(s) of ``hypotheses[i]`` (a list of strings, at least one).
+    References first: ``references[i]`` holds the reference(s) of the candidate ``hypotheses[i]`` (a list of
+    strings, at least one).
     """
     if len(hypotheses) != len(references):
-        raise ValueError(f"{len(hypotheses)} hypotheses but {len(references)} reference groups")
+        raise ValueError(f"{len(hypotheses)} candidates but {len(references)} reference groups")
     width = 3 * (char_order + word_order)
-    rows = [segment_statistics(h, r, char_order, word_order, beta, whitespace, eps_smoothing)
-            for h, r in zip(hypotheses, references, strict=True)]
+    rows = [segment_statistics(r, h, char_order, word_order, beta, whitespace, eps_smoothing)
+            for r, h in zip(references, hypotheses, strict=True)]
     return np.array(rows, dtype=np.int64).reshape(len(rows), width)

@@ -192,7 +192,7 @@ def translation_edit_rate(hyp: Tokens, ref: Tokens) -> tuple[int, int]:
     return shifts + beam_edit_distance(words, ref)[0], len(ref)
 
 
-def segment_statistics(hyp: Tokens, references: Sequence[Tokens]) -> tuple[int, float]:
+def segment_statistics(references: Sequence[Tokens], hyp: Tokens) -> tuple[int, float]:
     """``(fewest edits over the references, mean reference length)``."""
     if len(references) == 0:
         raise ValueError("a segment needs at least one reference")
@@ -200,13 +200,13 @@ def segment_statistics(hyp: Tokens, references: Sequence[Tokens]) -> tuple[int, 
     return min(edits for edits, _ in results), sum(length for _, length in results) / len(results)
 
 
-def corpus_statistics(hypotheses: Sequence[Tokens], references: Sequence[Sequence[Tokens]]) -> np.ndarray:
+def corpus_statistics(references: Sequence[Sequence[Tokens]], hypotheses: Sequence[Tokens]) -> np.ndarray:
     """Per-segment ``[edits, mean reference length]``: float64 array of shape ``(n_segments, 2)``.
 
-    ``references[i]`` holds the tokenized reference(s) of ``hypotheses[i]``."""
+    References first: ``references[i]`` holds the tokenized reference(s) of the candidate ``hypotheses[i]``."""
     if len(hypotheses) != len(references):
-        raise ValueError(f"{len(hypotheses)} hypotheses but {len(references)} reference groups")
-    rows = [segment_statistics(h, r) for h, r in zip(hypotheses, references, strict=True)]
+        raise ValueError(f"{len(hypotheses)} candidates but {len(references)} reference groups")
+    rows = [segment_statistics(r, h) for r, h in zip(references, hypotheses, strict=True)]
     return np.array(rows, dtype=np.float64).reshape(len(rows), 2)
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from ... import lcs_length, rouge_l, rouge_lsum, rouge_n
+from ... import lcs_length, registry, rouge_lsum
 from ...reference import rouge as reference
 from ...tokenizers import check_text
 from ...tokenizers import tokenize as _tokenize
@@ -98,18 +98,15 @@ class RougeScorer(scoring.BaseScorer):
         return rouge_lsum(targets, prediction, tokenizer=lookup)
 
     def _score(self, rouge_type, target, prediction, options: dict):
-        if rouge_type == "rougeL":
-            return rouge_l(target, prediction, **options)
         if rouge_type == "rougeLsum":
             return self._rouge_lsum(target, prediction, options)
         if not isinstance(rouge_type, str):
             raise TypeError(f"rouge types must be str, got {type(rouge_type).__name__}")
-        if _ROUGE_N.match(rouge_type):
-            n = int(rouge_type[5:])
-            if n <= 0:
-                raise ValueError("rougen requires positive n: %s" % rouge_type)
-            return rouge_n(target, prediction, n=n, **options)
-        raise ValueError("Invalid rouge type: %s" % rouge_type)
+        if _ROUGE_N.match(rouge_type) and int(rouge_type[5:]) <= 0:
+            raise ValueError("rougen requires positive n: %s" % rouge_type)
+        if rouge_type not in registry.ROUGE_SCORE_TYPES:  # rouge-score's names only (not rougeW, rougeSU4 ...)
+            raise ValueError("Invalid rouge type: %s" % rouge_type)
+        return registry.rouge_metric(rouge_type).single(target, prediction, **options)
 
     def score(self, target, prediction):
         """``{rouge_type: Score(precision, recall, fmeasure)}`` of ``prediction`` against ``target``."""

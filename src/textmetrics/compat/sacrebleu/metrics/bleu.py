@@ -50,7 +50,7 @@ class BleuTokenizer:
         return self.name
 
     def __call__(self, line: str) -> str:
-        return bleu_tokenize(line, self.name)
+        return bleu_tokenize(line, tokenizer=self.name)
 
     def __repr__(self) -> str:
         return f"BleuTokenizer({self.name!r})"
