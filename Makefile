@@ -42,7 +42,7 @@ demo: install build
 HYPOTHESIS_PROFILE ?= ci
 export HYPOTHESIS_PROFILE
 
-test: install build
+test: install build lint typecheck
 	$(PY) -m pytest -q
 
 lint: install

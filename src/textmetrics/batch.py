@@ -120,7 +120,8 @@ class RougeResult(Mapping):
             import pandas as pd
         except ImportError as exc:  # pragma: no cover - depends on the environment
             raise ImportError("RougeResult.to_pandas() needs pandas: pip install pandas") from exc
-        columns = {(name, field): getattr(s, field) for name, s in self._scores.items() for field in ScoreArrays._fields}
+        columns = {(name, field): getattr(s, field)
+                   for name, s in self._scores.items() for field in ScoreArrays._fields}
         return pd.DataFrame(columns, columns=pd.MultiIndex.from_tuples(list(columns)))
 
     def __repr__(self) -> str:
@@ -257,8 +258,8 @@ def _combine(spec: MetricSpec, hits, ref_size, cand_size, ref_off, multi_ref: st
     if len(hits) == n_pairs:  # one reference per pair
         return _to_scores(spec, hits, ref_size, cand_size, alpha)
     if multi_ref == "average":
-        sums = [K.group_sums(x, ref_off) for x in (hits, ref_size, cand_size)]
-        return _to_scores(spec, *sums, alpha)
+        hit_sum, ref_sum, cand_sum = (K.group_sums(x, ref_off) for x in (hits, ref_size, cand_size))
+        return _to_scores(spec, hit_sum, ref_sum, cand_sum, alpha)
     if multi_ref == "best_recall":
         recall = np.zeros_like(hits)
         ok = ref_size != 0
@@ -400,7 +401,8 @@ def _check_skip_bigram_sizes(specs, n_tokens, n_pairs, ref_off) -> None:
             e = int(np.argmax(per_entry > MAX_SKIP_BIGRAMS))
             p = int(owner[e])
             raise ValueError(
-                f"{spec.name}: pair {p} has {int(per_entry[e]):,} skip bigrams (texts of {int(n_tokens[n_pairs + e]):,} "
+                f"{spec.name}: pair {p} has {int(per_entry[e]):,} skip bigrams "
+                f"(texts of {int(n_tokens[n_pairs + e]):,} "
                 f"and {int(n_tokens[p]):,} tokens), more than the limit of {MAX_SKIP_BIGRAMS:,} (about 0.75 GB); "
                 "use a bounded skip such as rougeS4, or shorter texts")
 

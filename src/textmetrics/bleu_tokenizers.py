@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Callable
 
 from .validation import check_text, checked_options
 
@@ -131,7 +132,7 @@ def _tokenize_none(line: str) -> str:
     return line
 
 
-_TOKENIZE = {
+_TOKENIZE: dict[str, Callable[[str], str]] = {
     "13a": _tokenize_13a,
     "intl": _tokenize_intl,
     "char": _tokenize_char,

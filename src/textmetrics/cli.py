@@ -225,11 +225,11 @@ def rouge_score(args, references, systems) -> dict:
         results[name] = {m: tuple(np.concatenate([getattr(p[m], f) for p in parts])
                                   for f in ("precision", "recall", "fmeasure")) for m in args.metrics}
     baseline_name = next(iter(results))
-    report = {"metric": "rouge", "signature": rouge_signature(args, first), "systems": []}
+    report: dict = {"metric": "rouge", "signature": rouge_signature(args, first), "systems": []}
     for name, scores in results.items():
         entry = {"system": name, "segments": len(systems[name]), "scores": {}}
         for metric, (p, r, f) in scores.items():
-            row = {"precision": _mean(p), "recall": _mean(r), "fmeasure": _mean(f)}
+            row: dict = {"precision": _mean(p), "recall": _mean(r), "fmeasure": _mean(f)}
             stats = significance.mean_score_stats(f)
             if args.confidence:
                 ci = significance.bootstrap_ci(stats, significance.mean_of_stats, n_samples=args.confidence,
@@ -306,7 +306,7 @@ def bleu_score(args, references, systems) -> dict:
                  for a, b in chunks(len(candidates), f"BLEU {name}", args.quiet)]
         stats[name] = np.concatenate(parts)
     baseline_name = next(iter(stats))
-    report = {"metric": "bleu", "systems": []}
+    report: dict = {"metric": "bleu", "systems": []}
     signature = None
     for name, s in stats.items():
         result = bleu_from_statistics(s, **score_options, **signature_fields)
@@ -401,7 +401,7 @@ def _statistics_report(args, metric: str, systems: dict, stats_of, score_of, ent
         return score_of(sums, False).score
 
     baseline_name = next(iter(stats))
-    report = {"metric": metric, "systems": []}
+    report: dict = {"metric": metric, "systems": []}
     signature = None
     for name, s in stats.items():
         result = score_of(s, True)

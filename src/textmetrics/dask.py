@@ -11,8 +11,8 @@ Each partition reduces to sufficient statistics and one reduction adds them up, 
 
 Rows are (reference, candidate) pairs: DataFrame columns ``ref_column``/``cand_column`` (a reference may be a list
 of strings; build such a DataFrame inside ``dask.config.set({"dataframe.convert-string": False})``, or Dask
-turns the lists into strings), or Bag elements that are ``(reference, candidate)`` tuples or dicts with those keys. Needs
-``pip install 'textmetrics-exact[dask]'``.
+turns the lists into strings), or Bag elements that are ``(reference, candidate)`` tuples or dicts with those keys.
+Needs ``pip install 'textmetrics-exact[dask]'``.
 """
 from __future__ import annotations
 

@@ -71,7 +71,7 @@ class BleuZeroDivisionError(ValueError, ZeroDivisionError):
 
 def _zero_overlap_warning(order: int) -> None:
     """NLTK's method0 warning, word for word."""
-    warnings.warn(
+    warnings.warn(  # noqa: B028 - stacklevel 1, as NLTK's
         f"\nThe hypothesis contains 0 counts of {order}-gram overlaps.\n"
         "Therefore the BLEU score evaluates to 0, independently of\n"
         "how many N-gram overlaps of lower order it contains.\n"

@@ -149,7 +149,8 @@ def packed_statistics(tokens: np.ndarray, sentence_offsets: np.ndarray, segment_
     return K.segment_statistics(tokens, sentence_offsets, segment_offsets, int(max_order))
 
 
-def pack(references: Sequence[Sequence[Sequence[Hashable]]], hypotheses: Sequence[Sequence[Hashable]]):
+def pack(references: Sequence[Sequence[Sequence[Hashable]]],
+         hypotheses: Sequence[Sequence[Hashable]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Intern and pack a tokenized corpus, references first: ``(tokens, sentence_offsets, segment_offsets)`` (in
     the packed layout each segment's candidate comes first)."""
     if len(hypotheses) != len(references):

@@ -154,6 +154,7 @@ def _nltk_score(stats: np.ndarray, last_hyp_len: int, last5: tuple[int, int], we
     num = [int(x) for x in stats[:, 2:2 + max_order].sum(axis=0)]
     den = [int(x) for x in np.maximum(stats[:, 2 + max_order:], 1).sum(axis=0)]
 
+    bp: float
     if hyp_lengths > ref_lengths:
         bp = 1
     elif hyp_lengths == 0:

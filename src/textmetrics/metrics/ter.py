@@ -249,10 +249,10 @@ def ter_from_statistics(statistics, *, nrefs: int | str | None = None, normalize
     if np.any(stats[:, 0] != np.floor(stats[:, 0])):
         raise ValueError("edits (the first column) must be whole numbers")
     edits = int(sum(int(e) for e in stats[:, 0].tolist()))
-    length = 0
+    total = 0
     for value in stats[:, 1].tolist():
-        length += value  # sequential, in row order (sacrebleu's sum_of_lists)
-    length = float(length)
+        total += value  # sequential, in row order (sacrebleu's sum_of_lists)
+    length = float(total)
     return TerScore(float(reference.score(edits, length)), edits, length,
                     _signature(nrefs, normalized, no_punct, asian_support, case_sensitive))
 

@@ -132,7 +132,8 @@ def segment_statistics(references: Sequence[str], hypothesis: str, char_order: i
     """The statistics of the reference with the strictly best segment score (the first one on ties)."""
     if len(references) == 0:
         raise ValueError("a segment needs at least one reference")
-    best, best_score = None, -1.0
+    best: list[int] = []
+    best_score = -1.0
     for reference in references:
         stats = pair_statistics(hypothesis, reference, char_order, word_order, whitespace)
         score = f_score(stats, beta, eps_smoothing)

@@ -51,7 +51,7 @@ def beam_edit_distance(hyp: Tokens, ref: Tokens) -> tuple[int, list[str]]:
     ratio = m / n if n else 1.0
     beam = math.ceil(ratio / 2 + BEAM_WIDTH) if BEAM_WIDTH < ratio / 2 else BEAM_WIDTH
     cost = [[INFINITY] * (m + 1) for _ in range(n + 1)]
-    op = [[None] * (m + 1) for _ in range(n + 1)]
+    op: list[list[str | None]] = [[None] * (m + 1) for _ in range(n + 1)]
     cost[0] = list(range(m + 1))
     op[0] = [INSERT] * (m + 1)
     for i in range(1, n + 1):
@@ -69,14 +69,15 @@ def beam_edit_distance(hyp: Tokens, ref: Tokens) -> tuple[int, list[str]]:
             for value, name in options:  # strictly smaller wins: ties keep the earlier option
                 if value < cost[i][j]:
                     cost[i][j], op[i][j] = value, name
-    trace = []
+    trace: list[str] = []
     i, j = n, m
     while i > 0 or j > 0:
-        name = op[i][j]
-        trace.append(name)
-        if name in (MATCH, SUBSTITUTE):
+        step = op[i][j]
+        assert step is not None  # every cell on the path back was reached
+        trace.append(step)
+        if step in (MATCH, SUBSTITUTE):
             i, j = i - 1, j - 1
-        elif name == DELETE:
+        elif step == DELETE:
             i -= 1
         else:
             j -= 1
@@ -148,7 +149,7 @@ def shift_candidates(hyp: Tokens, ref: Tokens, align, hyp_errors, ref_errors) ->
             continue  # the reference tokens it would match are already matched
         if start_h <= align[start_r] < start_h + length:
             continue  # the reference block is aligned inside the hypothesis block: nowhere to move
-        targets = []
+        targets: list[int] = []
         for offset in range(-1, length):
             target = 0 if start_r + offset == -1 else align[start_r + offset] + 1
             if not targets or target != targets[-1]:

@@ -74,7 +74,7 @@ class RougeScorer(scoring.BaseScorer):
         # Tokenize nltk's sentences here, each whole, and hand textmetrics one line per sentence: a key into the
         # table of tokenized sentences (a sentence may contain "\n", a key cannot), so no sentence is split again.
         tokenize = self._tokenize_function(options)
-        table = {}
+        table: dict = {}
 
         def keyed_lines(text, what):
             check_text(text, what)

@@ -47,7 +47,7 @@ class BootstrapAggregator:
             raise ValueError("n_samples must be positive")
         self._n_samples = n_samples
         self._confidence_interval = confidence_interval
-        self._scores = defaultdict(list)
+        self._scores: defaultdict = defaultdict(list)
 
     def add_scores(self, scores: dict) -> None:
         for score_type, score in scores.items():

@@ -41,9 +41,9 @@ Options that sacrebleu takes as truthy values must be bools here (``TypeError``)
 some resamples score a constant (0.0, or TER's 100.0 over empty references) and the others np.float32 has the mean
 of all of them, where sacrebleu's ``statistics.mean`` raises ``TypeError`` on the mix. ``corpus_score``'s
 ``references`` defaults to None (the cache), and empty references (``[]``) use the cache too where there is one
-(sacrebleu's statistics do, its ``corpus_score`` fails an ``IndexError``). Not provided: the test-set downloads (``DATASETS``,
-``download_test_set``, ``get_source_file`` ...), the MeCab/SentencePiece tokenizers, sacrebleu's BLEU tokenizer
-modules (``tokenizers.tokenizer_13a`` ...; ``BLEU(...).tokenizer`` is there) and ``metrics.lib_ter``.
+(sacrebleu's statistics do, its ``corpus_score`` fails an ``IndexError``). Not provided: the test-set downloads
+(``DATASETS``, ``download_test_set``, ``get_source_file`` ...), the MeCab/SentencePiece tokenizers, sacrebleu's
+BLEU tokenizer modules (``tokenizers.tokenizer_13a`` ...; ``BLEU(...).tokenizer`` is there) and ``metrics.lib_ter``.
 """
 from . import compat, metrics, significance, tokenizers  # noqa: F401
 from .compat import (

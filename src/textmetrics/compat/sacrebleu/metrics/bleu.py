@@ -214,7 +214,7 @@ class BLEU(Metric):
         if self.smooth_method != "add-k":
             return True
         value = self.SMOOTH_DEFAULTS["add-k"] if self.smooth_value is None else self.smooth_value
-        return float(value).is_integer()
+        return float(value).is_integer()  # type: ignore[arg-type]  # add-k always has a default
 
     def _compute_score_from_stats(self, stats) -> BLEUScore:
         """The score of summed statistics ``[sys_len, ref_len, matches_1..N, totals_1..N]``."""
