@@ -59,13 +59,16 @@ def test_training_prompt_tokens_equal_the_prediction_prompt_tokens_and_are_maske
 
 
 def test_system_message_and_input_truncation(chat_tokenizer):
-    builder = PromptBuilder(chat_tokenizer, chat_cfg(chat_system="Be brief.", max_length=48), "input", "target")
+    # the budget: the one-dialogue row fits with a few tokens to spare (the tokenizer differs with ../shared)
+    roomy = PromptBuilder(chat_tokenizer, chat_cfg(chat_system="Be brief.", max_length=4096), "input", "target")
+    budget = len(roomy.generate_and_tokenize_prompt({"input": DIALOGUE, "target": SUMMARY})["input_ids"]) + 4
+    builder = PromptBuilder(chat_tokenizer, chat_cfg(chat_system="Be brief.", max_length=budget), "input", "target")
     assert builder.prediction_prompt("X").startswith("<<SYS>> Be brief. <</SYS>> [INST] Summarize")
     long_dialogue = "\n".join([DIALOGUE] * 6)
     row = builder.generate_and_tokenize_prompt({"input": long_dialogue, "target": SUMMARY})
     ids, labels = row["input_ids"], row["labels"]
     assert row["input_cut"] and not row["target_cut"]
-    assert len(ids) <= 48 and ids[-1] == chat_tokenizer.eos_token_id
+    assert len(ids) <= budget and ids[-1] == chat_tokenizer.eos_token_id
     kept = [t for t, lab in zip(ids, labels) if lab != IGNORE_INDEX]
     assert chat_tokenizer.decode(kept, skip_special_tokens=True).strip() == SUMMARY
     # the masked part is a whole chat prompt (of a shortened dialogue) that ends with the generation prompt
