@@ -22,19 +22,28 @@ def sentence_lines(text: str) -> str:
     return "\n".join(s for s in _SENTENCE_END.split(text.strip()) if s)
 
 
+def rouge_per_row(rows: list[dict], metrics=METRICS) -> dict[str, list]:
+    """Each row's ROUGE ``Score`` per metric, the prediction against its best reference (rougeLsum: one sentence
+    per line); rows have ``prediction`` and ``references``. Shared by the report and the in-loop metrics."""
+    from textmetrics import registry
+
+    functions = {name: registry.get(name).single for name in metrics}  # the metric names, parsed once
+    if "rougeLsum" in functions:
+        lsum = functions["rougeLsum"]
+        functions["rougeLsum"] = lambda refs, cand: lsum([sentence_lines(r) for r in refs], sentence_lines(cand))
+    return {name: [function(row["references"], row["prediction"]) for row in rows]
+            for name, function in functions.items()}
+
+
 def score_rows(rows: list[dict]) -> dict:
     """Mean ROUGE precision/recall/F (x100, each prediction against its best reference) and corpus BLEU, chrF2
     and TER against all references (sacrebleu 2.6.0's defaults)."""
-    from textmetrics import bleu, chrf, registry, ter
+    from textmetrics import bleu, chrf, ter
 
     if not rows:
         raise ValueError("no predictions to score")
-    functions = {name: registry.get(name).single for name in METRICS}  # the metric names, parsed once
-    lsum = functions["rougeLsum"]
-    functions["rougeLsum"] = lambda refs, cand: lsum([sentence_lines(r) for r in refs], sentence_lines(cand))
-    result = {"rows": len(rows)}
-    for name, function in functions.items():
-        scores = [function(row["references"], row["prediction"]) for row in rows]
+    result: dict = {"rows": len(rows)}
+    for name, scores in rouge_per_row(rows).items():
         result[name] = {
             field: 100 * sum(getattr(s, field) for s in scores) / len(scores)
             for field in ("precision", "recall", "fmeasure")

@@ -29,22 +29,15 @@ def score(rows: list[dict]) -> dict:
     """Mean ROUGE-1/2/L/Lsum F-measure (x100, each prediction against its best reference) and corpus BLEU
     against all references: the same functions and conventions as ``finetune evaluate`` (rows: ``prediction``,
     ``references``)."""
-    from textmetrics import bleu, rouge_l, rouge_lsum, rouge_n
+    from textmetrics import bleu
 
-    from .evaluate import sentence_lines
+    from .evaluate import rouge_per_row
 
     if not rows:
         raise ValueError("no generated rows to score")
-    functions = {
-        "rouge1": lambda refs, cand: rouge_n(refs, cand, n=1),
-        "rouge2": lambda refs, cand: rouge_n(refs, cand, n=2),
-        "rougeL": rouge_l,
-        "rougeLsum": lambda refs, cand: rouge_lsum([sentence_lines(r) for r in refs], sentence_lines(cand)),
-    }
     result = {}
-    for name, function in functions.items():
-        values = [function(row["references"], row["prediction"]).fmeasure for row in rows]
-        result[name] = 100 * math.fsum(values) / len(values)
+    for name, scores in rouge_per_row(rows, ("rouge1", "rouge2", "rougeL", "rougeLsum")).items():
+        result[name] = 100 * math.fsum(s.fmeasure for s in scores) / len(scores)
     result["bleu"] = bleu([row["references"] for row in rows], [row["prediction"] for row in rows]).score
     return result
 
