@@ -54,7 +54,7 @@ def battery() -> dict:
     from textmetrics.kernels import chrf as chrf_kernels, ter as ter_kernels  # the reference twins' mirrors
 
     out["kernel_twins"] = [chrf_kernels.f_score([3, 4, 5, 2, 3, 4], 2.0, False),
-                           list(ter_kernels.translation_edit_rate(cands[0].split(), refs[0][0].split()))]
+                           list(ter_kernels.translation_edit_rate(refs[0][0].split(), cands[0].split()))]
     out["engine"] = tm.engine()["backend"]
     return out
 

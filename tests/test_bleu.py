@@ -28,7 +28,7 @@ from textmetrics.metrics.bleu import (
     bleu_statistics,
     sentence_bleu,
 )
-from textmetrics.metrics.nltk_bleu import nltk_bleu, nltk_sentence_bleu
+from textmetrics.metrics.nltk_bleu import nltk_bleu, nltk_bleu_statistics, nltk_sentence_bleu
 
 TOKENIZERS = ("13a", "intl", "char", "zh", "none")
 SMOOTHINGS = ("none", "floor", "add-k", "exp")
@@ -394,6 +394,35 @@ def test_generated_corpora_match_nltk(corpus, method, weights, auto_reweigh, par
                                 smoothing_function=nltk_smoothing(method, **params), auto_reweigh=auto_reweigh)
             assert nltk_sentence_bleu(refs[0], hyps[0], weights=weights, smooth_method=method,
                                       auto_reweigh=auto_reweigh, **params) == sentence
+
+
+@settings(max_examples=200, deadline=None)
+@given(corpus=nltk_corpus, max_order=st.integers(1, 6), backend=st.sampled_from(["numba", "python"]))
+def test_nltk_bleu_statistics_are_nltks_counts(corpus, max_order, backend):
+    # every row against NLTK's own modified_precision (numerator, denominator max(1, n-grams)) and
+    # closest_ref_length; the hypothesis length is its token count
+    refs = [r for _, r in corpus]
+    hyps = [h for h, _ in corpus]
+    rows = nltk_bleu_statistics(refs, hyps, max_order=max_order, backend=backend)
+    assert rows.dtype == np.int64 and rows.shape == (len(corpus), 2 + 2 * max_order)
+    for row, r, h in zip(rows.tolist(), refs, hyps):
+        assert row[:2] == [len(h), nltk_bleu_score.closest_ref_length(r, len(h))]
+        for n in range(1, max_order + 1):
+            p = nltk_bleu_score.modified_precision(r, h, n)
+            assert (row[1 + n], max(1, row[1 + max_order + n])) == (p._numerator, p._denominator)
+            assert row[1 + max_order + n] == max(0, len(h) - n + 1)
+
+
+def test_nltk_bleu_statistics_rejects_bad_input():
+    with pytest.raises(TypeError, match="list of tokens"):
+        nltk_bleu_statistics([["a b"]], ["a b"])
+    with pytest.raises(ValueError, match="max_order must be in 1 .. 100"):
+        nltk_bleu_statistics([[["a"]]], [["a"]], max_order=101)
+    with pytest.raises(ValueError, match="at least one reference"):
+        nltk_bleu_statistics([[]], [["a"]])
+    assert nltk_bleu_statistics([], [], max_order=3).shape == (0, 8)  # a statistics function: zero rows
+    with pytest.raises(ValueError, match="at most 100 n-gram orders"):
+        nltk_bleu([[["a"]]], [["a"]], weights=(0.01,) * 101)
 
 
 def test_nltk_quirks_hand_checked():

@@ -1,4 +1,5 @@
-"""The Numba BLEU kernel against the plain-Python reference: identical integers, always."""
+"""The one BLEU statistics kernel (``kernels.bleu``) against the plain-Python reference: identical integers,
+always."""
 from __future__ import annotations
 
 import numpy as np
@@ -67,24 +68,44 @@ def test_empty_corpus_and_empty_sentences():
 
 
 def test_packed_layout_directly():
-    # segment 0: hyp [5 6], refs [5 6] and [6]; segment 1: hyp [7], ref [].
-    tokens = np.array([5, 6, 5, 6, 6, 7], dtype=np.int64)
-    sentence_offsets = np.array([0, 2, 4, 5, 6, 6])
-    segment_offsets = np.array([0, 3, 5])
-    got = kernels.packed_statistics(tokens, sentence_offsets, segment_offsets, 2)
-    assert got.tolist() == [[2, 2, 2, 1, 2, 1], [1, 0, 0, 0, 1, 0]]
+    # segment 0: hyp [5 6], refs [5 6] and [6]; segment 1: hyp [7 -1] (-1: a token no reference has), ref [].
+    ref_ids = np.array([5, 6, 6], dtype=np.int64)
+    sentence_offsets = np.array([0, 2, 3, 3])
+    segment_offsets = np.array([0, 2, 3])
+    ids, offsets = np.array([5, 6, 7, -1]), np.array([0, 2, 4])
+    got = kernels.packed_statistics(ref_ids, sentence_offsets, segment_offsets, ids, offsets, 2)
+    assert got.tolist() == [[2, 2, 2, 1, 2, 1], [2, 0, 0, 0, 2, 1]]
+    # the kept tables (BleuScorer's) and the scratch path give the same rows
+    tables = kernels.build(ref_ids, sentence_offsets, segment_offsets, 2)
+    assert kernels.candidate_statistics(tables, ids, offsets).tolist() == got.tolist()
 
 
-@pytest.mark.parametrize(("sentence_offsets", "segment_offsets", "max_order", "message"), [
-    ([0, 2, 4], [0, 2], 0, "max_order"),
-    ([0, 2, 3], [0, 2], 1, "sentence_offsets"),
-    ([0, 3, 2, 4], [0, 3], 1, "sentence_offsets"),
-    ([0, 2, 4], [0, 1, 2], 1, "segment_offsets"),
-    ([0, 2, 4], [0, 3], 1, "segment_offsets"),
+GOOD = {"ref_ids": [5, 6, 6], "sentence_offsets": [0, 2, 3, 3], "segment_offsets": [0, 2, 3], "ids": [5, 6, 7],
+        "offsets": [0, 2, 3], "max_order": 2}
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"max_order": 0}, "max_order"),
+    ({"sentence_offsets": [0, 2, 2]}, "sentence_offsets"),
+    ({"sentence_offsets": [0, 3, 2, 3]}, "sentence_offsets"),
+    ({"segment_offsets": [0, 2]}, "at least one reference"),
+    ({"segment_offsets": [0, 3, 3]}, "at least one reference"),
+    ({"offsets": [0, 3]}, "candidates for 2 segments"),
+    ({"offsets": [0, 2, 4]}, "offsets must rise"),
+    ({"ids": [5, 6, -2]}, "token ids"),
+    ({"ref_ids": [5, 6, -1]}, "token ids"),
+    ({"ref_ids": [5, 6, 2**32]}, "token ids"),
 ])
-def test_packed_statistics_rejects_bad_layouts(sentence_offsets, segment_offsets, max_order, message):
+def test_packed_statistics_rejects_bad_layouts(change, message):
+    args = {k: np.array(v, dtype=np.int64) if isinstance(v, list) else v for k, v in {**GOOD, **change}.items()}
     with pytest.raises(ValueError, match=message):
-        kernels.packed_statistics(np.arange(4), np.array(sentence_offsets), np.array(segment_offsets), max_order)
+        kernels.packed_statistics(**args)
+
+
+def test_segment_statistics_is_a_corpus_of_one():
+    hyp, refs = [1, 1, 2, 3], [[1, 2, 3, 3], [1, 1, 1]]
+    assert kernels.segment_statistics(refs, hyp, 4) == reference.segment_statistics(refs, hyp, 4)
+    assert kernels.segment_statistics(refs, hyp, 4) == [4, 4, 4, 3, 1, 0, 4, 3, 2, 1]
 
 
 def test_segment_without_reference_is_rejected():

@@ -98,8 +98,8 @@ SEARCH_EXAMPLES = [
 def test_search_examples(hyp, ref, edits):
     h, r = hyp.split(), ref.split()
     assert lib_ter.translation_edit_rate(h, r) == (edits, len(r))  # still what sacrebleu computes
-    assert reference.translation_edit_rate(h, r) == (edits, len(r))
-    assert kernels.translation_edit_rate(h, r) == (edits, len(r))
+    assert reference.translation_edit_rate(r, h) == (edits, len(r))
+    assert kernels.translation_edit_rate(r, h) == (edits, len(r))
     assert_same(sentence_ter(ref, hyp), TER().sentence_score(hyp, [ref]))
 
 
@@ -145,7 +145,7 @@ def _sacrebleu_alignment(hyp, ref):
 def test_alignment_examples():
     for hyp, align, hyp_errors, ref_errors in ((list("axbcd"), [0, 2, 3], [0, 1, 0, 0, 1], [0, 0, 0]),
                                                (list("bc"), [-1, 0, 1], [0, 0], [1, 0, 0])):
-        distance, trace = reference.beam_edit_distance(hyp, list("abc"))
+        distance, trace = reference.beam_edit_distance(list("abc"), hyp)
         assert reference.alignment(trace) == (align, hyp_errors, ref_errors)
         assert _sacrebleu_alignment(hyp, list("abc"))[1:] == (align, hyp_errors, ref_errors)
         ids = {c: i for i, c in enumerate("abcdx")}
@@ -158,7 +158,7 @@ def test_alignment_examples():
 @example(hyp=[0] * 14, ref=[0, 1] * 61)
 @example(hyp=[1, 2], ref=[2] * 120)  # ratio / 2 > 25: a wider beam
 def test_banded_distance_and_alignment(hyp, ref):
-    distance, trace = reference.beam_edit_distance(hyp, ref)
+    distance, trace = reference.beam_edit_distance(ref, hyp)
     expected = (distance, *reference.alignment(trace))
     assert _sacrebleu_alignment(hyp, ref) == expected
     assert _kernel_table(hyp, ref) == expected
@@ -169,8 +169,8 @@ def test_banded_distance_and_alignment(hyp, ref):
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(hyp=st.lists(st.integers(0, 3), max_size=24), ref=st.lists(st.integers(0, 3), max_size=24))
 def test_kernel_equals_reference_and_sacrebleu_small_alphabets(hyp, ref):
-    expected = reference.translation_edit_rate(hyp, ref)
-    assert kernels.translation_edit_rate(hyp, ref) == expected
+    expected = reference.translation_edit_rate(ref, hyp)
+    assert kernels.translation_edit_rate(ref, hyp) == expected
     assert lib_ter.translation_edit_rate(hyp, ref) == expected
 
 
@@ -182,7 +182,7 @@ def test_kernel_equals_sacrebleu_longer_pairs(seed):
         vocabulary = int(rng.integers(2, 9))
         hyp = rng.integers(0, vocabulary, size=int(rng.integers(30, 61))).tolist()
         ref = rng.integers(0, vocabulary, size=int(rng.integers(30, 61))).tolist()
-        assert kernels.translation_edit_rate(hyp, ref) == lib_ter.translation_edit_rate(hyp, ref)
+        assert kernels.translation_edit_rate(ref, hyp) == lib_ter.translation_edit_rate(hyp, ref)
 
 
 @settings(max_examples=60, deadline=None)
@@ -231,7 +231,7 @@ def test_packed_layout_and_its_checks():
         kernels.packed_statistics(np.zeros((2, 2)), [0, 4], [0, 1])
     with pytest.raises(ValueError, match="no reference"):
         kernels.pack([[]], [["a"]])
-    assert kernels.translation_edit_rate(["a", "b"], []) == (2, 0)
+    assert kernels.translation_edit_rate([], ["a", "b"]) == (2, 0)
     assert kernels.segment_statistics([[], ["a", "b", "c"]], ["a"]) == (1, 1.5)
 
 

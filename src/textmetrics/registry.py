@@ -170,7 +170,8 @@ class CorpusMetric:
 
 _CORPUS = {
     "bleu": CorpusMetric("bleu", "bleu", ".metrics.bleu:bleu_statistics", ".reference.bleu:corpus_statistics",
-                         ".metrics.bleu:bleu_from_statistics", ".metrics.bleu:bleu", ".metrics.bleu:sentence_bleu"),
+                         ".metrics.bleu_score:bleu_from_statistics", ".metrics.bleu:bleu",
+                         ".metrics.bleu:sentence_bleu"),
     "chrf": CorpusMetric("chrf", "chrf", ".metrics.chrf:chrf_statistics", ".reference.chrf:corpus_statistics",
                          ".metrics.chrf:chrf_from_statistics", ".metrics.chrf:chrf", ".metrics.chrf:sentence_chrf"),
     "chrf++": CorpusMetric("chrf++", "chrf", ".metrics.chrf:chrf_statistics", ".reference.chrf:corpus_statistics",

@@ -222,3 +222,39 @@ def nrefs(references: list[list]) -> int | str:
     """The signature's ``nrefs``: the number of references per segment, or ``"var"`` when it varies."""
     counts = {len(r) for r in references}
     return counts.pop() if len(counts) == 1 else "var"
+
+
+# ------------------------------------------------------------------------------------------- BLEU options
+
+BLEU_MAX_ORDER = 100  # n-gram orders beyond this are all zero for any real text; bounds memory and time
+BLEU_SMOOTHING = {"none": None, "floor": 0.1, "add-k": 1, "exp": None}  # sacrebleu's methods -> default value
+NLTK_SMOOTHING = tuple(f"method{i}" for i in range(8))
+
+
+def check_max_order(max_order: Any) -> int:
+    """A BLEU n-gram order in 1 .. ``BLEU_MAX_ORDER``."""
+    try:
+        return check_int("max_order", max_order, 1, BLEU_MAX_ORDER)
+    except ValueError:
+        raise ValueError(f"max_order must be in 1 .. {BLEU_MAX_ORDER}, got {max_order}") from None
+
+
+def check_bleu_smoothing(smooth_method: Any, smooth_value: Any) -> Any:
+    """sacrebleu's smoothing method and its value: the value to use (its default when None; None for ``exp`` and
+    ``none``, which take none)."""
+    if smooth_method in NLTK_SMOOTHING:
+        raise ValueError(f"smooth_method={smooth_method!r} is NLTK's; NLTK's BLEU has its own formula and scale: use "
+                         f"nltk_bleu/nltk_sentence_bleu (token lists) with smooth_method={smooth_method!r}")
+    check_choice("smooth_method", smooth_method, BLEU_SMOOTHING)
+    default = BLEU_SMOOTHING[smooth_method]
+    if default is None:
+        if smooth_value is not None:
+            raise ValueError(f"smooth_value applies to 'floor' and 'add-k' only, not to {smooth_method!r}")
+        return None
+    if smooth_value is None:
+        return default
+    if isinstance(smooth_value, bool) or not isinstance(smooth_value, numbers.Real):
+        raise TypeError(f"smooth_value must be a number, got {type(smooth_value).__name__}")
+    if not float(smooth_value) >= 0:
+        raise ValueError(f"smooth_value must be >= 0, got {smooth_value!r}")
+    return smooth_value

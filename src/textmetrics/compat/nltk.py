@@ -6,7 +6,7 @@ Replace ``from nltk.translate import bleu_score`` with ``from textmetrics.compat
 type for type: the int ``0`` (or ``[0, ...]``) when the corpus has no unigram match, the int ``1``/``0`` of
 ``brevity_penalty``, unreduced ``Fraction``s from ``modified_precision``, a list of scores for a list of weight
 tuples (all precisions smoothed together, as NLTK does). NLTK's quirks are kept (see
-``textmetrics.metrics.bleu``): corpus smoothing sees the last segment, method0 gives tiny non-zero scores, etc.
+``textmetrics.metrics.nltk_bleu``): corpus smoothing sees the last segment, method0 gives tiny non-zero scores, etc.
 
 Warnings: where NLTK's ``method0`` (the default smoothing) meets an n-gram order without any match, it warns
 (``UserWarning``, NLTK's text: "The hypothesis contains 0 counts of 3-gram overlaps. ..."), once per such order and
@@ -16,8 +16,7 @@ Smoothing: ``SmoothingFunction(...).methodN`` of this module is computed by text
 any other callable (NLTK's own ``SmoothingFunction().method1``, a function of yours) is called as NLTK calls it,
 ``smoothing_function(p_n, references=<last segment's references>, hypothesis=<last hypothesis>,
 hyp_len=<corpus hypothesis length>)`` with ``p_n`` the corpus precisions as unreduced ``Fraction``s, and the score
-is computed from what it returns with NLTK's formula (the reference path: statistics from
-``textmetrics.reference.bleu``, pure Python).
+is computed from what it returns with NLTK's formula (the counts from ``textmetrics.nltk_bleu_statistics``).
 
 Errors: where NLTK fails on bad input with ``AssertionError`` (hypotheses and references of different lengths,
 method6 without a trigram match), ``IndexError`` (method6 with fewer than 3 orders), ``KeyError`` (a segment
@@ -38,8 +37,7 @@ import sys
 import warnings
 from collections.abc import Hashable, Sequence
 
-from .. import nltk_bleu
-from ..reference.bleu import clipped_matches, closest_reference_length
+from .. import nltk_bleu, nltk_bleu_statistics
 
 __all__ = ["BleuAssertionError", "BleuIndexError", "BleuKeyError", "BleuZeroDivisionError", "Fraction",
            "SmoothingFunction", "brevity_penalty", "closest_ref_length", "corpus_bleu", "modified_precision",
@@ -126,8 +124,8 @@ def modified_precision(references: Sequence[Sequence[Hashable]], hypothesis: Seq
         raise ValueError(f"n must be a positive int, got {n!r}")
     hypothesis = _token_list(hypothesis, "hypothesis")
     references = _reference_lists(references, error=BleuKeyError)
-    matches, total = clipped_matches(hypothesis, references, n)
-    return Fraction(matches, max(1, total), _normalize=False)
+    row = nltk_bleu_statistics([references], [hypothesis], max_order=n)[0]
+    return Fraction(int(row[1 + n]), max(1, int(row[1 + 2 * n])), _normalize=False)
 
 
 def closest_ref_length(references: Sequence[Sequence[Hashable]], hyp_len: int) -> int:
@@ -135,7 +133,7 @@ def closest_ref_length(references: Sequence[Sequence[Hashable]], hyp_len: int) -
     lengths = [len(r) for r in references]
     if not lengths:
         raise ValueError("references is empty: give at least one reference")
-    return closest_reference_length(hyp_len, lengths)
+    return min(lengths, key=lambda ref_len: (abs(ref_len - hyp_len), ref_len))
 
 
 def brevity_penalty(closest_ref_len: int, hyp_len: int):
@@ -258,13 +256,16 @@ def _is_weight_list(weights) -> bool:
     return True
 
 
-def _has_match(list_of_references, hypotheses, n: int) -> bool:
-    """Whether any hypothesis n-gram occurs in one of its references (the corpus numerator of order n is > 0)."""
-    for refs, hyp in zip(list_of_references, hypotheses):
-        grams = {tuple(hyp[i:i + n]) for i in range(len(hyp) - n + 1)}
-        if grams and any(tuple(ref[i:i + n]) in grams for ref in refs for i in range(len(ref) - n + 1)):
-            return True
-    return False
+class _Counts:
+    """A corpus's summed NLTK counts for orders 1 .. N (``textmetrics.nltk_bleu_statistics``): ``num[i]`` clipped
+    matches and ``den[i]`` NLTK's denominators (``max(1, totals)`` per segment) of order i + 1, and the lengths."""
+
+    def __init__(self, list_of_references, hypotheses, n_orders: int):
+        rows = nltk_bleu_statistics(list_of_references, hypotheses, max_order=n_orders)
+        self.hyp_lengths = int(rows[:, 0].sum())
+        self.ref_lengths = int(rows[:, 1].sum())
+        self.num = [int(x) for x in rows[:, 2:2 + n_orders].sum(axis=0)]
+        self.den = [int(x) for x in rows[:, 2 + n_orders:].clip(min=1).sum(axis=0)]
 
 
 def _check_corpus(list_of_references, hypotheses) -> tuple[list, list]:
@@ -295,15 +296,8 @@ def _check_weights(weight_sets: list) -> int:
 
 def _reference_path(list_of_references, hypotheses, weight_sets, n_orders, smoothing_function, auto_reweigh):
     """NLTK's corpus_bleu computed step by step, for a smoothing callable textmetrics does not know."""
-    num, den = [0] * n_orders, [0] * n_orders
-    hyp_lengths = ref_lengths = 0
-    for refs, hyp in zip(list_of_references, hypotheses):
-        for i in range(n_orders):
-            matches, total = clipped_matches(hyp, refs, i + 1)
-            num[i] += matches
-            den[i] += max(1, total)
-        hyp_lengths += len(hyp)
-        ref_lengths += closest_reference_length(len(hyp), [len(r) for r in refs])
+    counts = _Counts(list_of_references, hypotheses, n_orders)
+    num, den, hyp_lengths, ref_lengths = counts.num, counts.den, counts.hyp_lengths, counts.ref_lengths
     bp = brevity_penalty(ref_lengths, hyp_lengths)
     p_n = [Fraction(num[i], den[i], _normalize=False) for i in range(n_orders)]
     if num[0] == 0:
@@ -320,17 +314,18 @@ def _reference_path(list_of_references, hypotheses, weight_sets, n_orders, smoot
 
 def _engine_path(list_of_references, hypotheses, weight_sets, n_orders, name, owner, auto_reweigh):
     """The scores by ``textmetrics.nltk_bleu``, after NLTK's checks and warnings."""
-    if not _has_match(list_of_references, hypotheses, 1):
+    matched = _Counts(list_of_references, hypotheses, max(n_orders, 3)).num  # > 0: the corpus has a match
+    if not matched[0]:
         return [0] * len(weight_sets)  # NLTK returns the int 0 before smoothing
     if name == "method6":
         if n_orders < 3:
             raise BleuIndexError(f"method6 needs at least 3 n-gram orders, got {n_orders} (NLTK raises IndexError)")
-        if not _has_match(list_of_references, hypotheses, 3):
+        if not matched[2]:
             raise BleuAssertionError("method6 needs a non-zero corpus trigram precision (NLTK's assertion, whose "
                                      "message says bigrams)")
     if name == "method0":
         for n in range(1, n_orders + 1):
-            if not _has_match(list_of_references, hypotheses, n):
+            if not matched[n - 1]:
                 _zero_overlap_warning(n)
     options = {"smooth_method": name, "epsilon": owner.epsilon, "alpha": owner.alpha, "k": owner.k}
     hyp_lengths = sum(len(h) for h in hypotheses)

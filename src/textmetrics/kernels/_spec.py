@@ -13,7 +13,7 @@ import hashlib
 import os
 
 # the files whose source the compiled extension is built from (their digest is frozen into it)
-KERNEL_MODULES = ("lcs", "rouge", "bleu", "bleu_ngrams", "bleu_tokenize", "tokenize", "porter", "chrf", "ter")
+KERNEL_MODULES = ("lcs", "rouge", "bleu", "bleu_tokenize", "tokenize", "porter", "chrf", "ter")
 
 A = "i8[::1]"
 # export name -> (kernel module, function, return type, argument codes)
@@ -31,16 +31,15 @@ EXPORTS: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
     "ter_statistics": ("ter", "_corpus_statistics", "f8[:, ::1]", (A, A, A)),
     "ter_edits": ("ter", "_translation_edit_rate", "i8", (A, A)),
     "layout_error": ("rouge", "layout_error", "i8", (A, A, A, A, A, A, "i8", A, "i8", A, A)),
-    "segment_statistics": ("bleu", "_corpus_statistics", "i8[:, ::1]", (A, A, A, "i8")),
-    "table_offsets": ("bleu_ngrams", "_table_offsets", "i8[::1]", (A, A, "i8")),
-    "largest_table": ("bleu_ngrams", "_largest", "i8", (A,)),
-    "build_tables": ("bleu_ngrams", "_build", "Tuple((i8[::1], i4[::1]))", (A, A, A, "i8", A)),
-    "candidate_statistics": ("bleu_ngrams", "_candidate_statistics", "i8[:, ::1]",
+    "table_offsets": ("bleu", "_table_offsets", "i8[::1]", (A, A, "i8")),
+    "largest_table": ("bleu", "_largest", "i8", (A,)),
+    "build_tables": ("bleu", "_build", "Tuple((i8[::1], i4[::1]))", (A, A, A, "i8", A)),
+    "candidate_statistics": ("bleu", "_candidate_statistics", "i8[:, ::1]",
                              (A, A, A, A, A, A, "i4[::1]", "i8")),
-    "offsets_rise": ("bleu_ngrams", "offsets_rise", "b1", (A, "i8")),
-    "ids_within": ("bleu_ngrams", "ids_within", "b1", (A, "i8", "i8")),
-    "pool_statistics": ("bleu_ngrams", "_pool_statistics", "i8[:, ::1]", (A, A, A, A, "i4[::1]", "i8")),
-    "reference_statistics": ("bleu_ngrams", "_corpus_statistics", "i8[:, ::1]", (A, A, A, A, A, "i8", A)),
+    "offsets_rise": ("bleu", "offsets_rise", "b1", (A, "i8")),
+    "ids_within": ("bleu", "ids_within", "b1", (A, "i8", "i8")),
+    "pool_statistics": ("bleu", "_pool_statistics", "i8[:, ::1]", (A, A, A, A, "i4[::1]", "i8")),
+    "bleu_statistics": ("bleu", "_corpus_statistics", "i8[:, ::1]", (A, A, A, A, A, "i8", A)),
     "encode_lines": ("bleu_tokenize", "_encode", "Tuple((i8[::1], i8[::1], i8[::1], i8[::1], u4[::1], i8, i8))", (
         "u4[::1]", A, A, "i8", "b1", "b1[::1]", "u4[::1]", A, "b1[::1]", A, A, "u4[::1]", "i8", "i8")),
 }

@@ -1,9 +1,9 @@
 """chrF / chrF++ statistics over integer code points, mirroring ``textmetrics.reference.chrf``.
 
-``corpus_statistics(references, hypotheses, char_order, word_order, beta, whitespace, eps_smoothing)`` and
-``f_score(statistics, beta, eps_smoothing)`` have the reference's signatures and results. The strings become
-Unicode code points in Python (one ``str.encode("utf-32-le", "surrogatepass")`` for the whole corpus); everything
-else, whitespace removal and the chrF++ word split included, runs compiled.
+``pair_statistics``, ``segment_statistics``, ``corpus_statistics`` and ``f_score`` (the reference's ``__all__``) have
+the reference's signatures and results. The strings become Unicode code points in Python (one
+``str.encode("utf-32-le", "surrogatepass")`` for the whole corpus); everything else, whitespace removal and the
+chrF++ word split included, runs compiled.
 
 Packed layout (``packed_statistics``): ``chars`` is every sentence's code points back to back (int64);
 ``char_offsets[s]:char_offsets[s + 1]`` is sentence s; segment i owns sentences ``segment_offsets[i]`` ..
@@ -468,6 +468,13 @@ def corpus_statistics(references: Sequence[Sequence[str]], hypotheses: Sequence[
     chars, char_offsets, segment_offsets = pack(references, hypotheses)
     return packed_statistics(chars, char_offsets, segment_offsets, char_order, word_order, beta, whitespace,
                              eps_smoothing)
+
+
+def pair_statistics(reference: str, hypothesis: str, char_order: int, word_order: int,
+                    whitespace: bool = False) -> list[int]:
+    """Same as ``textmetrics.reference.chrf.pair_statistics``: a segment with one reference (chosen whatever the
+    score options)."""
+    return corpus_statistics([[reference]], [hypothesis], char_order, word_order, 2, whitespace)[0].tolist()
 
 
 def segment_statistics(references: Sequence[str], hypothesis: str, char_order: int, word_order: int,

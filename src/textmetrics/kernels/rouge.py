@@ -2,7 +2,8 @@
 
 Mirrors, per pair, ``textmetrics.reference.rouge``, exactly: ``pair_stats``
 returns, for each metric and each (candidate, reference) entry, the ``(hits, ref_size, cand_size)`` that the
-single-pair functions compute; ``textmetrics.batch`` turns them into scores.
+single-pair functions compute; ``textmetrics.batch`` turns them into scores. The reference's functions themselves
+(``rouge_n_stats`` .. ``rouge_s_stats``, same signatures, same results) are at the bottom: one pair as a batch of one.
 
 Layout. Texts are numbered: candidates ``0 .. n_cands - 1``, then the references, entry ``e`` being text
 ``n_cands + e``; pair ``p``'s references are entries ``ref_off[p] .. ref_off[p + 1] - 1``. Every text has two views
@@ -35,9 +36,13 @@ weight), ``KIND_S`` (``int_params`` = max skip, -1 for any gap; ``flags`` = with
 """
 from __future__ import annotations
 
+from typing import Optional
+
 import numpy as np
 from .engine import K, njit
 
+from ..reference.rouge import Sentences, Stats, Tokens
+from ..vocab import Vocabulary
 from .lcs import lcs_length_masks, popcount64
 
 KIND_N, KIND_L, KIND_LSUM, KIND_W, KIND_S = 0, 1, 2, 3, 4
@@ -716,3 +721,51 @@ def group_sums(values, group_off):
             total += values[k]
         out[g] = total
     return out
+
+
+# ------------------------------------------------------------------ the reference's functions, one pair each
+
+def one_pair_stats(ref_sents: Sentences, cand_sents: Sentences, kind: int, int_param: int = 0,
+                   float_param: float = 1.0, flag: bool = False) -> Stats:
+    """``Stats`` of one (reference, candidate) pair through ``pair_stats`` (a batch of one).
+
+    ``ref_sents``/``cand_sents`` are lists of sentences of hashable tokens (interned together here; a flat text is
+    a single sentence). Both views are the same, the flat one being the sentences back to back. Hits and sizes are
+    ints for every metric but ROUGE-W (floats).
+    """
+    vocabulary = Vocabulary()
+    sents = [vocabulary.encode(s) for s in (*cand_sents, *ref_sents)]
+    ids = np.concatenate([np.zeros(0, dtype=np.int64), *sents])
+    sent_off = np.zeros(len(sents) + 1, dtype=np.int64)
+    np.cumsum([s.size for s in sents], out=sent_off[1:])
+    text_sent = np.array([0, len(cand_sents), len(sents)], dtype=np.int64)
+    tok_off = sent_off[text_sent]
+    hits, ref_size, cand_size = pair_stats(ids, tok_off, ids, tok_off, sent_off, text_sent, True, 1, [0, 1],
+                                           max(len(vocabulary), 1), [kind], [int_param], [float_param], [flag])
+    stats = (hits[0, 0], ref_size[0, 0], cand_size[0, 0])
+    return Stats(*(float(x) if kind == KIND_W else int(x) for x in stats))
+
+
+def rouge_n_stats(ref: Tokens, cand: Tokens, n: int) -> Stats:
+    """Same as ``textmetrics.reference.rouge.rouge_n_stats``, computed compiled."""
+    return one_pair_stats([ref], [cand], KIND_N, int_param=n)
+
+
+def rouge_l_stats(ref: Tokens, cand: Tokens) -> Stats:
+    """Same as ``textmetrics.reference.rouge.rouge_l_stats``, computed compiled."""
+    return one_pair_stats([ref], [cand], KIND_L)
+
+
+def rouge_lsum_stats(ref_sents: Sentences, cand_sents: Sentences) -> Stats:
+    """Same as ``textmetrics.reference.rouge.rouge_lsum_stats``, computed compiled."""
+    return one_pair_stats(ref_sents, cand_sents, KIND_LSUM)
+
+
+def rouge_w_stats(ref_sents: Sentences, cand_sents: Sentences, weight: float) -> Stats:
+    """Same as ``textmetrics.reference.rouge.rouge_w_stats``, computed compiled."""
+    return one_pair_stats(ref_sents, cand_sents, KIND_W, float_param=weight)
+
+
+def rouge_s_stats(ref: Tokens, cand: Tokens, max_skip: Optional[int], unigrams: bool = False) -> Stats:
+    """Same as ``textmetrics.reference.rouge.rouge_s_stats`` (``max_skip`` None: any gap), computed compiled."""
+    return one_pair_stats([ref], [cand], KIND_S, int_param=-1 if max_skip is None else max_skip, flag=unigrams)

@@ -1,8 +1,9 @@
 """TER over integer token ids, mirroring ``textmetrics.reference.ter`` (sacrebleu 2.6.0's Tercom procedure).
 
-``translation_edit_rate(hyp, ref)`` and ``corpus_statistics(references, hypotheses)`` have the reference's
-signatures and results; the tokens are interned to int64 ids in Python (``textmetrics.vocab.Vocabulary``) and the
-whole procedure, shift search and greedy loop included, runs compiled.
+``translation_edit_rate(ref, hyp)``, ``segment_statistics(references, hyp)`` and
+``corpus_statistics(references, hypotheses)`` (the reference's ``__all__``) have the reference's signatures and
+results (the compiled internals keep hypothesis-first arguments); the tokens are interned to int64 ids in Python
+(``textmetrics.vocab.Vocabulary``) and the whole procedure, shift search and greedy loop included, runs compiled.
 
 Packed layout (``packed_statistics``): ``tokens`` is every sentence's ids back to back;
 ``sentence_offsets[s]:sentence_offsets[s + 1]`` is sentence s; segment i owns sentences ``segment_offsets[i]`` ..
@@ -291,11 +292,11 @@ def _int64(name: str, values) -> np.ndarray:
     return array
 
 
-def translation_edit_rate(hyp: Sequence[Hashable], ref: Sequence[Hashable]) -> tuple[int, int]:
+def translation_edit_rate(ref: Sequence[Hashable], hyp: Sequence[Hashable]) -> tuple[int, int]:
     """Same as ``textmetrics.reference.ter.translation_edit_rate``: ``(edits, reference length)``."""
     vocabulary = Vocabulary()
-    hyp_ids = _int64("hyp", vocabulary.encode(hyp))
     ref_ids = _int64("ref", vocabulary.encode(ref))
+    hyp_ids = _int64("hyp", vocabulary.encode(hyp))
     if ref_ids.size == 0:
         return hyp_ids.size, 0
     return int(K.ter_edits(hyp_ids, ref_ids)), ref_ids.size

@@ -1,25 +1,70 @@
 """BLEU exactly as NLTK 3.10.4 computes it (0-1 scale, quirks included): ``nltk_bleu`` (``corpus_bleu``),
-``nltk_sentence_bleu`` (``sentence_bleu``) and ``NltkBleuPool``, many hypotheses against one shared reference pool
-(the pool is interned and its n-grams counted once).
+``nltk_sentence_bleu`` (``sentence_bleu``), ``nltk_bleu_statistics`` (the per-segment counts they score) and
+``NltkBleuPool``, many hypotheses against one shared reference pool (the pool is interned and its n-grams counted
+once).
 
-The n-gram statistics come from the same kernels as sacrebleu-mode BLEU (``textmetrics.kernels.bleu``/
-``bleu_ngrams``): clipped matches by the maximum count over a segment's references, the closest reference length
-(the shorter on ties). Only the formula differs: NLTK's smoothing methods 0-7 (Chen & Cherry 2014) on exact
-fractions, its brevity penalty and its ``auto_reweigh``.
+The n-gram statistics come from the one BLEU kernel (``textmetrics.kernels.bleu``; ``backend="python"``: its twin
+``textmetrics.reference.bleu``), the same as sacrebleu-mode BLEU's: clipped matches by the maximum count over a
+segment's references, the closest reference length (the shorter on ties). Only the formula differs: NLTK's
+smoothing methods 0-7 (Chen & Cherry 2014) on exact fractions, its brevity penalty and its ``auto_reweigh``.
+
+Input is pre-tokenized (token lists; NLTK does no tokenization, and a plain string would silently become a list
+of characters, so we refuse strings). NLTK's statistics are ours with one change: each segment's denominator is
+``max(1, totals_n)``. Its score is ``BP * exp(fsum(w_n * log p_n for p_n > 0))`` with exact ``Fraction``
+precisions. To be bit-identical we redo
+its arithmetic in its order and with its types (exact rationals where NLTK has a ``Fraction``, floats where it
+has a float; a ``Fraction`` meeting a float is rounded to the nearest float first, as Python does). Quirks
+reproduced, all of NLTK 3.10.4:
+
+* no unigram match in the whole corpus gives 0 before any smoothing (NLTK returns the *int* 0; we return 0.0,
+  which compares equal);
+* at corpus level the smoothing function sees only the LAST segment's references and hypothesis, with the
+  corpus hypothesis length as ``hyp_len`` (nltk PR #3903): method4/7 use ``ln(corpus hyp length)``, method5/7
+  take their extra order from the last segment, method6 counts the last hypothesis's n-grams;
+* orders still at zero after smoothing are *dropped* from the weighted sum (``if p_n > 0``), not scored as
+  log 0: e.g. method4 leaves zero orders alone when the hypothesis length is 1;
+* method0 (default): a zero order becomes ``sys.float_info.min`` (NLTK also warns), so the score is a tiny
+  positive number such as 1e-78, not 0;
+* method1: zero orders become ``(0 + epsilon) / den``;
+* method2: *every* order >= 2 becomes ``(num + 1) / (den + 1)`` (Lin & Och 2004), whether zero or not;
+* method3: the k-th zero order becomes ``1 / (2**k * den)`` with ``den`` the unreduced denominator;
+* method4: if the corpus hypothesis length ``L > 1``, the k-th zero order becomes
+  ``1 / (2**k * k_param / ln(L)) / den``;
+* method5: with ``m_0 = p_1 + 1``, ``p_n <- (m_{n-1} + p_n + p_{n+1}) / 3`` in sequence, where ``p_{n+1}`` is
+  the *unsmoothed* next order and the order past the last is the last segment's 5-gram precision, whatever N
+  (``max(1, ...)`` denominator);
+* method6: NLTK asserts a non-zero corpus *trigram* precision (its message says bigrams) and needs N >= 3;
+  we raise ``ValueError`` where NLTK raises ``AssertionError``/``IndexError``. For n >= 3,
+  ``p_n <- (num_n + alpha * p_{n-1}**2 / p_{n-2}) / (l_n + alpha)`` with already-smoothed ``p_{n-1}, p_{n-2}``
+  and ``l_n`` the number of n-grams of the last hypothesis (so it can exceed 1 at corpus level);
+* method7: method4, then method5;
+* brevity penalty: 1 when ``c > r``, otherwise ``exp(1 - r / c)`` (1.0 when equal);
+* ``auto_reweigh`` (off by default, as in NLTK) only acts when the corpus hypothesis length is below 4 and
+  ``weights == (0.25, 0.25, 0.25, 0.25)`` (a tuple; a list never compares equal): the weights become
+  ``(1 / L,) * L``.
 """
 from __future__ import annotations
 
-import itertools
 import math
+import numbers
 import sys
 from collections.abc import Hashable, Sequence
 from fractions import Fraction
 
 import numpy as np
 
-from ..kernels import bleu_ngrams as ngram_tables
-from ..validation import BACKENDS, check_bool, check_choice, check_not_empty, checked_options
-from .bleu import NLTK_SMOOTHING, _statistics
+from ..kernels import bleu as kernels
+from ..reference import bleu as reference
+from ..validation import (
+    BLEU_MAX_ORDER,
+    NLTK_SMOOTHING,
+    check_backend,
+    check_bool,
+    check_choice,
+    check_max_order,
+    check_not_empty,
+    checked_options,
+)
 
 
 def _check_token_list(tokens, what: str) -> list:
@@ -28,7 +73,7 @@ def _check_token_list(tokens, what: str) -> list:
     return list(tokens)
 
 
-def _check_nltk_corpus(references, candidates):
+def _check_nltk_corpus(references, candidates, allow_empty: bool = False):
     for name, value in (("candidates", candidates), ("references", references)):
         if isinstance(value, (str, bytes)) or value is None or not hasattr(value, "__iter__"):
             raise TypeError(f"{name} must be a list with one entry per segment, got {type(value).__name__}")
@@ -37,7 +82,8 @@ def _check_nltk_corpus(references, candidates):
     if len(references) != len(candidates):
         raise ValueError(f"{len(candidates)} candidates but {len(references)} reference entries: references[i] "
                          "must hold the tokenized reference(s) of candidates[i]")
-    check_not_empty(len(candidates))
+    if not allow_empty:
+        check_not_empty(len(candidates))
     out = []
     for i, refs in enumerate(references):
         if isinstance(refs, (str, bytes)) or refs is None or not hasattr(refs, "__iter__"):
@@ -49,11 +95,43 @@ def _check_nltk_corpus(references, candidates):
     return out, candidates
 
 
+def _statistics(references: Sequence[Sequence[Sequence[Hashable]]], candidates: Sequence[Sequence[Hashable]],
+                max_order: int, backend: str) -> np.ndarray:
+    """Rows ``[hyp_len, closest_ref_len, matches_1..N, totals_1..N]`` of checked token lists: the kernel or its
+    reference twin."""
+    return (kernels if backend == "numba" else reference).corpus_statistics(references, candidates, max_order)
+
+
+@checked_options
+def nltk_bleu_statistics(references: Sequence[Sequence[Sequence[Hashable]]], candidates: Sequence[Sequence[Hashable]],
+                         *, max_order: int = 4, backend: str = "numba") -> np.ndarray:
+    """The per-segment counts NLTK's BLEU is computed from: int64 rows ``[hyp_len, closest_ref_len, matches_1..N,
+    totals_1..N]``, one per segment (NLTK's ``modified_precision`` of order n is ``matches_n / max(1, totals_n)``,
+    its ``closest_ref_length`` is ``closest_ref_len``).
+
+    Args:
+        references: ``references[i]`` is the list of tokenized references (token lists) of ``candidates[i]``.
+        candidates: one token list per segment.
+        max_order: highest n-gram order N.
+        backend: ``"numba"`` (the compiled kernel) or ``"python"`` (its reference twin); the same integers.
+
+    Raises:
+        TypeError: a candidate or reference that is a string rather than a token list.
+        ValueError: lengths differ, a segment without references, a bad option (an empty corpus gives zero rows).
+    """
+    max_order = check_max_order(max_order)
+    check_backend(backend)
+    references, candidates = _check_nltk_corpus(references, candidates, allow_empty=True)
+    return _statistics(references, candidates, max_order, backend)
+
+
 def _check_weights(weights) -> tuple:
     if isinstance(weights, (str, bytes)) or not hasattr(weights, "__len__") or len(weights) == 0:
         raise ValueError(f"weights must be a non-empty sequence of numbers, one per n-gram order, got {weights!r}")
+    if len(weights) > BLEU_MAX_ORDER:
+        raise ValueError(f"weights has {len(weights)} entries: at most {BLEU_MAX_ORDER} n-gram orders")
     for w in weights:
-        if isinstance(w, bool) or not isinstance(w, (int, float)):
+        if isinstance(w, bool) or not isinstance(w, numbers.Real):
             raise TypeError(f"weights must be numbers, got {type(w).__name__}")
     return weights
 
@@ -131,7 +209,7 @@ def nltk_bleu(references: Sequence[Sequence[Sequence[Hashable]]], candidates: Se
         ValueError: lengths differ, empty corpus, a segment without references, method6 preconditions.
     """
     check_choice("smooth_method", smooth_method, NLTK_SMOOTHING)
-    check_choice("backend", backend, BACKENDS)
+    check_backend(backend)
     auto_reweigh = check_bool("auto_reweigh", auto_reweigh)
     weights = _check_weights(weights)
     references, candidates = _check_nltk_corpus(references, candidates)
@@ -219,13 +297,9 @@ class NltkBleuPool:
         if not refs:
             raise ValueError("the reference pool is empty: give at least one reference")
         self._vocab: dict = {}
-        counter = itertools.count()
-        flat = list(itertools.chain.from_iterable(refs))
-        ids = np.fromiter(map(self._vocab.setdefault, flat, counter), dtype=np.int64, count=len(flat))
-        sentence_offsets = np.zeros(len(refs) + 1, dtype=np.int64)
-        np.cumsum([len(r) for r in refs], out=sentence_offsets[1:])
+        ids, sentence_offsets = kernels.intern(refs, self._vocab, insert=True)
         self._orders = max(len(self.weights), 5) if smoothing in ("method5", "method7") else len(self.weights)
-        self._tables = ngram_tables.build(ids, sentence_offsets, np.array([0, len(refs)], dtype=np.int64),
+        self._tables = kernels.build(ids, sentence_offsets, np.array([0, len(refs)], dtype=np.int64),
                                           self._orders)
 
     def __len__(self) -> int:
@@ -238,11 +312,8 @@ class NltkBleuPool:
         if isinstance(candidates, (str, bytes)) or candidates is None or not hasattr(candidates, "__iter__"):
             raise TypeError(f"candidates must be a list of token lists, got {type(candidates).__name__}")
         hyps = [_check_token_list(h, f"candidates[{i}]") for i, h in enumerate(candidates)]
-        flat = list(itertools.chain.from_iterable(hyps))
-        ids = np.fromiter(map(self._vocab.get, flat, itertools.repeat(-1)), dtype=np.int64, count=len(flat))
-        offsets = np.zeros(len(hyps) + 1, dtype=np.int64)
-        np.cumsum([len(h) for h in hyps], out=offsets[1:])
-        return ngram_tables.pool_statistics(self._tables, ids, offsets)
+        ids, offsets = kernels.intern(hyps, self._vocab, insert=False)
+        return kernels.pool_statistics(self._tables, ids, offsets)
 
     def _score(self, rows: np.ndarray, last_hyp_len: int) -> float:
         n = len(self.weights)

@@ -21,6 +21,8 @@ from collections.abc import Hashable, Sequence
 
 import numpy as np
 
+__all__ = ["segment_statistics", "corpus_statistics"]  # what the compiled twin, textmetrics.kernels.bleu, computes
+
 Tokens = Sequence[Hashable]
 
 
@@ -38,7 +40,7 @@ def max_reference_counts(references: Sequence[Tokens], n: int) -> Counter:
     return best
 
 
-def clipped_matches(hypothesis: Tokens, references: Sequence[Tokens], n: int) -> tuple[int, int]:
+def clipped_matches(references: Sequence[Tokens], hypothesis: Tokens, n: int) -> tuple[int, int]:
     """``(matches, total)`` for order n: clipped n-gram matches and the number of candidate n-grams."""
     candidate = ngram_counts(hypothesis, n)
     allowed = max_reference_counts(references, n)
@@ -46,7 +48,7 @@ def clipped_matches(hypothesis: Tokens, references: Sequence[Tokens], n: int) ->
     return matches, sum(candidate.values())
 
 
-def closest_reference_length(hyp_len: int, ref_lens: Sequence[int]) -> int:
+def closest_reference_length(ref_lens: Sequence[int], hyp_len: int) -> int:
     """The reference length nearest to ``hyp_len``; the shorter one on ties."""
     return min(ref_lens, key=lambda ref_len: (abs(ref_len - hyp_len), ref_len))
 
@@ -58,10 +60,10 @@ def segment_statistics(references: Sequence[Tokens], hypothesis: Tokens, max_ord
         raise ValueError("a segment needs at least one reference")
     matches, totals = [], []
     for n in range(1, max_order + 1):
-        m, t = clipped_matches(hypothesis, references, n)
+        m, t = clipped_matches(references, hypothesis, n)
         matches.append(m)
         totals.append(t)
-    ref_len = closest_reference_length(len(hypothesis), [len(r) for r in references])
+    ref_len = closest_reference_length([len(r) for r in references], len(hypothesis))
     return [len(hypothesis), ref_len] + matches + totals
 
 

@@ -29,6 +29,10 @@ first one on ties); references are never pooled. A corpus is scored from the col
 statistics ("micro" averaging), never from the mean of sentence scores.
 
 Inputs here are already preprocessed: lowercasing, when asked for, is done by the caller (``textmetrics.chrf``).
+References come first in every function taking both sides.
+
+``__all__`` lists the definitions: ``textmetrics.kernels.chrf`` has the same functions with the same signatures
+and results (``tests/test_twins.py``); the other public names (``characters``, ``words``, ...) only build them.
 """
 from __future__ import annotations
 
@@ -37,6 +41,8 @@ from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
+
+__all__ = ["pair_statistics", "segment_statistics", "corpus_statistics", "f_score"]
 
 ASCII_PUNCTUATION = frozenset(string.punctuation)
 EPS = 1e-16
@@ -68,7 +74,7 @@ def words(text: str) -> list[str]:
     return tokens
 
 
-def order_statistics(hypothesis: Counter, reference: Counter) -> list[int]:
+def order_statistics(reference: Counter, hypothesis: Counter) -> list[int]:
     """``[hyp, ref, match]`` of one order; ``hyp`` is 0 when the reference has no n-gram of this order."""
     match = sum(min(count, reference[gram]) for gram, count in hypothesis.items() if gram in reference)
     ref = sum(reference.values())
@@ -86,14 +92,14 @@ def all_ngrams(text: str, char_order: int, word_order: int, whitespace: bool) ->
     return counters
 
 
-def pair_statistics(hypothesis: str, reference: str, char_order: int, word_order: int,
+def pair_statistics(reference: str, hypothesis: str, char_order: int, word_order: int,
                     whitespace: bool = False) -> list[int]:
     """Statistics of a hypothesis against ONE reference: ``3 * (char_order + word_order)`` ints."""
     stats: list[int] = []
-    hyp = all_ngrams(hypothesis, char_order, word_order, whitespace)
     ref = all_ngrams(reference, char_order, word_order, whitespace)
-    for h, r in zip(hyp, ref, strict=True):
-        stats += order_statistics(h, r)
+    hyp = all_ngrams(hypothesis, char_order, word_order, whitespace)
+    for r, h in zip(ref, hyp, strict=True):
+        stats += order_statistics(r, h)
     return stats
 
 
@@ -135,7 +141,7 @@ def segment_statistics(references: Sequence[str], hypothesis: str, char_order: i
     best: list[int] = []
     best_score = -1.0
     for reference in references:
-        stats = pair_statistics(hypothesis, reference, char_order, word_order, whitespace)
+        stats = pair_statistics(reference, hypothesis, char_order, word_order, whitespace)
         score = f_score(stats, beta, eps_smoothing)
         if score > best_score:
             best, best_score = stats, score

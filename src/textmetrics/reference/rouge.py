@@ -5,11 +5,16 @@ Every function takes token sequences (any hashable tokens) and returns a ``Stats
 triples of several references gives ROUGE-1.5.5's ``-f A`` ("average") combination.
 
 Summary-level functions take a list of sentences, each a list of tokens.
+
+``__all__`` lists the definitions: ``textmetrics.kernels.rouge`` has the same functions with the same signatures
+and results (``tests/test_twins.py``); the other public names (``ngrams``, ``lcs_table``, ...) only build them.
 """
 from __future__ import annotations
 
 from collections import Counter
 from typing import Hashable, NamedTuple, Optional, Sequence
+
+__all__ = ["rouge_n_stats", "rouge_l_stats", "rouge_lsum_stats", "rouge_w_stats", "rouge_s_stats"]
 
 Tokens = Sequence[Hashable]
 Sentences = Sequence[Tokens]

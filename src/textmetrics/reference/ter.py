@@ -6,7 +6,7 @@ and over any distance, to another place, at the cost of one edit. The minimum ov
 intractable, so TER is defined by Tercom's greedy search, which sacrebleu 2.6.0 re-implements with its own beam
 and limits; this module follows sacrebleu's procedure rule for rule:
 
-1. **Edit distance** ``beam_edit_distance(h, r)``: Levenshtein distance (unit costs) computed only in a band around
+1. **Edit distance** ``beam_edit_distance(r, h)``: Levenshtein distance (unit costs) computed only in a band around
    the pseudo-diagonal ``floor(i * len(r) / len(h))`` (half-width 25, wider for very unequal lengths), the last
    row in full. Ties prefer the diagonal (match/substitution), then consuming a hypothesis token, then consuming a
    reference token; the chosen operations (the *trace*) give an alignment.
@@ -24,7 +24,12 @@ With several references, a segment's statistics are the fewest edits over its re
 length; a corpus's TER is ``100 * (sum of edits / sum of mean lengths)`` (100 when the lengths are 0 but edits are
 not, 0 when both are 0).
 
-Tokens are any hashable values; tokenization (``textmetrics.ter``'s Tercom tokenizer) happens before.
+Tokens are any hashable values; tokenization (``textmetrics.ter``'s Tercom tokenizer) happens before. References
+come first in every function taking both sides (``ref, hyp``; sacrebleu's own functions take ``hyp, ref``).
+
+``__all__`` lists the definitions: ``textmetrics.kernels.ter`` has the same functions with the same signatures and
+results (``tests/test_twins.py``); the other public names (``beam_edit_distance``, ``shift``, ...) only build them.
+``score`` (statistics -> TER) has no kernel twin: it is plain arithmetic, used by both backends.
 """
 from __future__ import annotations
 
@@ -32,6 +37,8 @@ import math
 from collections.abc import Hashable, Iterator, Sequence
 
 import numpy as np
+
+__all__ = ["translation_edit_rate", "segment_statistics", "corpus_statistics"]
 
 Tokens = Sequence[Hashable]
 
@@ -45,7 +52,7 @@ MATCH, SUBSTITUTE, DELETE, INSERT = "match", "substitute", "delete", "insert"
 # DELETE consumes a hypothesis token (deletes it from the hypothesis), INSERT a reference token.
 
 
-def beam_edit_distance(hyp: Tokens, ref: Tokens) -> tuple[int, list[str]]:
+def beam_edit_distance(ref: Tokens, hyp: Tokens) -> tuple[int, list[str]]:
     """Banded Levenshtein distance from ``hyp`` to ``ref`` and its operations, in order."""
     n, m = len(hyp), len(ref)
     ratio = m / n if n else 1.0
@@ -110,7 +117,7 @@ def alignment(trace: Sequence[str]) -> tuple[list[int], list[int], list[int]]:
     return align, hyp_errors, ref_errors
 
 
-def matching_blocks(hyp: Tokens, ref: Tokens) -> Iterator[tuple[int, int, int]]:
+def matching_blocks(ref: Tokens, hyp: Tokens) -> Iterator[tuple[int, int, int]]:
     """``(start_h, start_r, length)`` with ``hyp[start_h:start_h+length] == ref[start_r:start_r+length]``.
 
     In order of start_h, then start_r, then length 1, 2, ... up to ``MAX_SHIFT_SIZE``; only starts at most
@@ -138,11 +145,11 @@ def shift(words: Sequence, start: int, length: int, target: int) -> list:
     return rest[:position] + block + rest[position:]
 
 
-def shift_candidates(hyp: Tokens, ref: Tokens, align, hyp_errors, ref_errors) -> Iterator[tuple[int, int, int, bool]]:
+def shift_candidates(ref: Tokens, hyp: Tokens, align, hyp_errors, ref_errors) -> Iterator[tuple[int, int, int, bool]]:
     """``(start_h, length, target, last_of_block)`` for every shift worth trying, in Tercom's order.
 
     ``last_of_block`` marks the last target of a block, after which the candidate budget is checked."""
-    for start_h, start_r, length in matching_blocks(hyp, ref):
+    for start_h, start_r, length in matching_blocks(ref, hyp):
         if not any(hyp_errors[start_h:start_h + length]):
             continue  # the block is already correct where it is
         if not any(ref_errors[start_r:start_r + length]):
@@ -158,17 +165,17 @@ def shift_candidates(hyp: Tokens, ref: Tokens, align, hyp_errors, ref_errors) ->
             yield start_h, length, target, k == len(targets) - 1
 
 
-def best_shift(hyp: Tokens, ref: Tokens, checked: int) -> tuple[int, list, int]:
+def best_shift(ref: Tokens, hyp: Tokens, checked: int) -> tuple[int, list, int]:
     """One round: ``(gain, shifted hypothesis, candidates evaluated so far)`` of the best shift of ``hyp``.
 
     The gain is the drop in edit distance (not counting the shift itself), 0 with ``hyp`` unchanged when there is no
     candidate. Candidates rank by (gain, length, -start_h, -target); a later one wins only if strictly better."""
-    distance, trace = beam_edit_distance(hyp, ref)
+    distance, trace = beam_edit_distance(ref, hyp)
     align, hyp_errors, ref_errors = alignment(trace)
     best_key, best_words = None, list(hyp)
-    for start_h, length, target, last in shift_candidates(hyp, ref, align, hyp_errors, ref_errors):
+    for start_h, length, target, last in shift_candidates(ref, hyp, align, hyp_errors, ref_errors):
         shifted = shift(hyp, start_h, length, target)
-        key = (distance - beam_edit_distance(shifted, ref)[0], length, -start_h, -target)
+        key = (distance - beam_edit_distance(ref, shifted)[0], length, -start_h, -target)
         checked += 1
         if best_key is None or key > best_key:
             best_key, best_words = key, shifted
@@ -177,7 +184,7 @@ def best_shift(hyp: Tokens, ref: Tokens, checked: int) -> tuple[int, list, int]:
     return (0 if best_key is None else best_key[0]), best_words, checked
 
 
-def translation_edit_rate(hyp: Tokens, ref: Tokens) -> tuple[int, int]:
+def translation_edit_rate(ref: Tokens, hyp: Tokens) -> tuple[int, int]:
     """``(edits, reference length)`` of one hypothesis against one reference."""
     if len(ref) == 0:
         return len(hyp), 0
@@ -185,19 +192,19 @@ def translation_edit_rate(hyp: Tokens, ref: Tokens) -> tuple[int, int]:
     checked = 0
     words = list(hyp)
     while True:
-        gain, shifted, checked = best_shift(words, ref, checked)
+        gain, shifted, checked = best_shift(ref, words, checked)
         if checked >= MAX_SHIFT_CANDIDATES or gain <= 0:
             break  # out of budget (the round's best is dropped), or no shift helps
         shifts += 1
         words = shifted
-    return shifts + beam_edit_distance(words, ref)[0], len(ref)
+    return shifts + beam_edit_distance(ref, words)[0], len(ref)
 
 
 def segment_statistics(references: Sequence[Tokens], hyp: Tokens) -> tuple[int, float]:
     """``(fewest edits over the references, mean reference length)``."""
     if len(references) == 0:
         raise ValueError("a segment needs at least one reference")
-    results = [translation_edit_rate(hyp, ref) for ref in references]
+    results = [translation_edit_rate(ref, hyp) for ref in references]
     return min(edits for edits, _ in results), sum(length for _, length in results) / len(results)
 
 

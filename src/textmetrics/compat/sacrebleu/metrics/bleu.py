@@ -1,14 +1,14 @@
 """sacrebleu 2.6.0's ``sacrebleu.metrics.bleu``: ``BLEU``, ``BLEUScore``, ``BLEUSignature``, ``MAX_NGRAM_ORDER``.
 
 Statistics come from textmetrics' BLEU engine (``textmetrics.BleuScorer``: tokenization, n-gram counting and
-reference caching), scores from ``BLEU.compute_bleu``, which does sacrebleu's floating-point operations in
-sacrebleu's order on whatever numbers it is given: Python ints for a corpus, the float32 sums sacrebleu's bootstrap
+reference caching), scores from ``BLEU.compute_bleu``, which checks sacrebleu's options and runs textmetrics' one
+BLEU formula (``textmetrics.metrics.bleu_score.compute_bleu``): sacrebleu's floating-point operations in sacrebleu's
+order on whatever numbers it is given: Python ints for a corpus, the float32 sums sacrebleu's bootstrap
 resampling produces, the int64 rows of its approximate randomization. So every score, precision and bootstrap
 interval is sacrebleu's, bit for bit.
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Optional
 
@@ -16,6 +16,7 @@ import numpy as np
 
 from .... import BleuScorer, bleu_tokenize
 from ....bleu_tokenizers import BLEU_TOKENIZERS
+from ....metrics.bleu_score import compute_bleu
 from .base import (  # noqa: F401
     CompatAssertionError,
     Metric,
@@ -30,7 +31,6 @@ from .base import (  # noqa: F401
 __all__ = ["BLEU", "BLEUScore", "BLEUSignature", "MAX_NGRAM_ORDER"]
 
 MAX_NGRAM_ORDER = 4
-_LOG_ZERO = -9999999999.0  # sacrebleu's my_log(0.0)
 
 # sacrebleu's tokenizers that need packages or models textmetrics does not ship.
 _UNSUPPORTED_TOKENIZERS = {
@@ -98,12 +98,6 @@ class BLEUScore(Score):
     def _verbose(self) -> str:
         return (f"{self.prec_str} (BP = {self.bp:.3f} ratio = {self.ratio:.3f} hyp_len = {self.sys_len:d} "
                 f"ref_len = {self.ref_len:d})")
-
-
-def _copy(values):
-    """A copy of the same kind (so the caller's lists or arrays are never modified, and NumPy rows keep their
-    dtype, with its rounding, as sacrebleu's in-place updates do)."""
-    return values.copy() if isinstance(values, np.ndarray) else list(values)
 
 
 def _check_max_order(max_order) -> int:
@@ -182,32 +176,9 @@ class BLEU(Metric):
                                        f"{list(BLEU.SMOOTH_DEFAULTS)}")
         if smooth_value is None:
             smooth_value = BLEU.SMOOTH_DEFAULTS[smooth_method]
-        bp = 1.0
-        if sys_len < ref_len:
-            bp = math.exp(1 - ref_len / sys_len) if sys_len > 0 else 0.0
-        precisions = [0.0] * max_ngram_order
-        correct, total = _copy(correct), _copy(total)
-        if not any(correct):
-            return BLEUScore(0.0, correct, total, precisions, bp, sys_len, ref_len)
-        halvings = 1.0  # exp: 2**k at the k-th order without a match
-        orders = max_ngram_order
-        for i in range(max_ngram_order):
-            if smooth_method == "add-k" and i > 0:
-                correct[i] += smooth_value
-                total[i] += smooth_value
-            if total[i] == 0:
-                break
-            if effective_order:
-                orders = i + 1
-            if correct[i] != 0:
-                precisions[i] = 100. * correct[i] / total[i]
-            elif smooth_method == "exp":
-                halvings *= 2
-                precisions[i] = 100. / (halvings * total[i])
-            elif smooth_method == "floor":
-                precisions[i] = 100. * smooth_value / total[i]
-        log_sum = sum([math.log(p) if p != 0.0 else _LOG_ZERO for p in precisions[:orders]])
-        return BLEUScore(bp * math.exp(log_sum / orders), correct, total, precisions, bp, sys_len, ref_len)
+        score, correct, total, precisions, bp = compute_bleu(correct, total, sys_len, ref_len, smooth_method,
+                                                             smooth_value, effective_order, max_ngram_order)
+        return BLEUScore(score, correct, total, precisions, bp, sys_len, ref_len)
 
     @property
     def _integral_smoothing(self) -> bool:
