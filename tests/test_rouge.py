@@ -1,11 +1,14 @@
 """textmetrics.metrics.rouge: the seed document's worked examples, options, multi-reference rules, bad input."""
 from __future__ import annotations
 
+import copy
 import math
+import pickle
 
 import pytest
 
 import textmetrics
+import textmetrics.signature
 from textmetrics import Score, rouge_l, rouge_lsum, rouge_n, rouge_s, rouge_su, rouge_w
 
 R = "The cat is on the mat."
@@ -210,3 +213,122 @@ def test_lcs_length_on_any_hashables():
     assert textmetrics.lcs_length(["x", 1, (2, 3)], [1, (2, 3), "x"]) == 2
     assert textmetrics.lcs_length([], [1, 2]) == 0
     assert textmetrics.lcs_length("ABCBDAB", "BDCABA", backend="python") == 4
+
+
+# ------------------------------------------------------------------------------------------- signatures
+
+SIG_REFS = ["The cats sat on the mat.\nIt was happy.", "A cat was sitting on a mat."]
+SIG_CAND = "The cat sat on a mat.\nIt was glad."
+VERSION = f"version:textmetrics-{textmetrics.__version__}"
+
+# (single-pair function, its metric-specific options, the registry name the corpus API is given)
+SINGLE_PAIR = [
+    (rouge_n, {}, "rouge1"),
+    (rouge_n, {"n": 2}, "rouge2"),
+    (rouge_n, {"n": 9}, "rouge9"),
+    (rouge_l, {}, "rougeL"),
+    (rouge_lsum, {}, "rougeLsum"),
+    (rouge_w, {}, "rougeW"),
+    (rouge_w, {"weight": 1.5}, "rougeW-1.5"),
+    (rouge_w, {"weight": 2.0}, "rougeW-2"),
+    (rouge_w, {"weight": 1.0000001}, "rougeW-1.0000001"),  # %g would round it to 1: never claimed
+    (rouge_s, {}, "rougeS4"),
+    (rouge_s, {"max_skip": 0}, "rougeS0"),
+    (rouge_s, {"max_skip": None}, "rougeS*"),
+    (rouge_su, {}, "rougeSU4"),
+    (rouge_su, {"max_skip": 9}, "rougeSU9"),
+    (rouge_su, {"max_skip": None}, "rougeSU*"),
+]
+OPTION_SETS = [
+    {},
+    {"stemmer": True},
+    {"tokenizer": "whitespace"},
+    {"tokenizer": "unicode", "alpha": 0.25},
+    {"tokenizer": str.split},
+    {"alpha": 1.0, "multi_ref": "average"},
+    {"alpha": 0.1234567},  # %g would round it to 0.123457: never claimed
+    {"stemmer": True, "multi_ref": "best_recall"},
+]
+
+
+@pytest.mark.parametrize("function, params, name", SINGLE_PAIR, ids=[s[2] for s in SINGLE_PAIR])
+@pytest.mark.parametrize("options", OPTION_SETS, ids=str)
+@pytest.mark.parametrize("n_refs", [1, 2])
+def test_single_pair_signature_is_the_corpus_signature(function, params, name, options, n_refs):
+    ref = SIG_REFS[0] if n_refs == 1 else SIG_REFS
+    score = function(ref, SIG_CAND, **params, **options)
+    corpus = textmetrics.rouge([ref], [SIG_CAND], name, **options)
+    assert isinstance(score.signature, textmetrics.signature.Signature)
+    assert score.signature == corpus.signature
+    assert score.signature.fields == corpus.signature.fields and score.signature.head == name
+    assert score == corpus.pair(0)[name]  # the same numbers under the same signature
+    python = function(ref, SIG_CAND, **params, **options, backend="python")
+    assert python.signature == score.signature  # the backend does not change the numbers
+
+
+def test_signature_strings_by_hand():
+    assert rouge_l(R, C).signature == f"rougeL|tok:default|stem:no|ref:best|alpha:0.5|{VERSION}"
+    score = rouge_lsum(SIG_REFS, SIG_CAND, stemmer=True, alpha=0.25, multi_ref="average")
+    assert score.signature == f"rougeLsum|tok:default|stem:yes|ref:average|alpha:0.25|{VERSION}"
+    assert score.signature.fields == {"tok": "default", "stem": True, "ref": "average", "alpha": "0.25",
+                                      "version": VERSION.partition(":")[2]}
+    assert rouge_su(R, C, max_skip=None, tokenizer=str.split, alpha=1).signature == \
+        f"rougeSU*|tok:custom|stem:no|ref:best|alpha:1|{VERSION}"
+    assert rouge_w(R, C, weight=1.5, tokenizer="whitespace").signature == \
+        f"rougeW-1.5|tok:whitespace|stem:no|ref:best|alpha:0.5|{VERSION}"
+    assert rouge_n(R, C, n=3, multi_ref="best_recall").signature.startswith(
+        "rouge3|tok:default|stem:no|ref:best_recall|alpha:0.5|")
+    # one reference with multi_ref="average" records it as the corpus API does (averaging one is the identity)
+    assert rouge_n(R, C, multi_ref="average").signature == textmetrics.rouge([R], [C], "rouge1",
+                                                                             multi_ref="average").signature
+    assert "|ref:average|" in rouge_n(R, C, multi_ref="average").signature
+
+
+def test_a_refused_setting_gives_no_signature():
+    with pytest.raises(ValueError, match="stemmer=True with tokenizer"):
+        rouge_l(R, C, stemmer=True, tokenizer="whitespace")
+
+
+def test_score_stays_a_three_tuple():
+    rouge_score_scoring = pytest.importorskip("rouge_score.scoring")
+    score = rouge_l(R, C)
+    p, r, f = score
+    assert (p, r, f) == (0.6, 0.5, 0.5454545454545454)
+    assert len(score) == 3 and isinstance(score, tuple) and tuple(score) == (p, r, f)
+    assert score == (p, r, f) == Score(p, r, f) == rouge_score_scoring.Score(p, r, f)
+    assert rouge_score_scoring.Score(p, r, f) == score
+    assert hash(score) == hash((p, r, f))
+    assert repr(score) == "Score(precision=0.6, recall=0.5, fmeasure=0.5454545454545454)"
+    assert score._fields == ("precision", "recall", "fmeasure") and score._asdict() == {
+        "precision": p, "recall": r, "fmeasure": f}
+    assert score[2] == score.fmeasure == f and score[:2] == (p, r)
+    # the signature is not part of the tuple: equal numbers are equal scores whatever their settings
+    assert rouge_l(R, C, alpha=0.5) == rouge_lsum(R, C) and rouge_l(R, C).signature != rouge_lsum(R, C).signature
+    replaced = score._replace(fmeasure=0.0)
+    assert type(replaced) is Score and replaced == (p, r, 0.0)
+    assert replaced.signature is None  # edited numbers: no setting is claimed for them
+    assert score.signature is not None  # the original keeps its own
+
+
+def test_user_built_scores():
+    for score in (Score(0.1, 0.2, 0.3), Score(precision=0.1, recall=0.2, fmeasure=0.3), Score._make([0.1, 0.2, 0.3])):
+        assert score == (0.1, 0.2, 0.3) and score.signature is None
+        assert repr(score) == "Score(precision=0.1, recall=0.2, fmeasure=0.3)"
+    given = Score(0.1, 0.2, 0.3, signature=rouge_l(R, C).signature)
+    assert given.signature == rouge_l(R, C).signature and given == (0.1, 0.2, 0.3)
+    with pytest.raises(TypeError):
+        Score(0.1, 0.2)
+    with pytest.raises(TypeError):
+        Score(0.1, 0.2, 0.3, "a signature, positionally")  # keyword-only: Score stays a 3-field tuple
+
+
+@pytest.mark.parametrize("protocol", range(pickle.HIGHEST_PROTOCOL + 1))
+def test_pickling_and_copying_keep_the_signature(protocol):
+    score = rouge_su(SIG_REFS, SIG_CAND, stemmer=True, alpha=0.3, multi_ref="average")
+    for back in (pickle.loads(pickle.dumps(score, protocol)), copy.copy(score), copy.deepcopy(score)):
+        assert type(back) is Score and back == score
+        assert back.signature == score.signature
+        assert isinstance(back.signature, textmetrics.signature.Signature)
+        assert back.signature.fields == score.signature.fields
+    plain = pickle.loads(pickle.dumps(Score(0.1, 0.2, 0.3), protocol))
+    assert plain == (0.1, 0.2, 0.3) and plain.signature is None

@@ -34,8 +34,7 @@ from . import registry
 from .kernels.engine import K
 from .registry import ROUGE_NAMES_HELP as METRIC_NAMES_HELP  # noqa: F401 (re-exported)
 from .registry import RougeMetric
-from .scoring import Score, check_alpha
-from .signature import Signature
+from .scoring import Score, check_alpha, settings_signature
 from .tokenizers import TokenizerSpec, resolve_tokenizer
 from .validation import BACKENDS, check_choice, check_corpus, checked_options, flatten_references
 
@@ -127,17 +126,6 @@ class RougeResult(Mapping):
     def __repr__(self) -> str:
         means = ", ".join(f"{name}: F={score.fmeasure:.4f}" for name, score in self.mean().items())
         return f"RougeResult({self.n_pairs} pairs; mean {means})"
-
-
-# -------------------------------------------------------------------------------------------- validation
-
-def _signature(metrics: Sequence[str], tokenizer: TokenizerSpec, stemmer: bool, multi_ref: str,
-              alpha: float) -> Signature:
-    """The signature of ROUGE results computed with these settings (all applied: ``resolve_tokenizer`` refuses a
-    stemmer it would not apply)."""
-    tok = "default" if tokenizer is None else (tokenizer if isinstance(tokenizer, str) else "custom")
-    return Signature.of([("tok", tok), ("stem", bool(stemmer)), ("ref", multi_ref), ("alpha", f"{alpha:g}")],
-                        head="+".join(metrics))
 
 
 # --------------------------------------------------------------------------------------- tokenized corpus
@@ -313,7 +301,7 @@ def score_specs(specs: Sequence[MetricSpec], references, candidates, *, stemmer:
     alpha = check_alpha(alpha)
     tokenize = resolve_tokenizer(tokenizer, stemmer)  # validates stemmer and tokenizer (and their combination)
     references, cands = check_corpus(references, candidates, "the single-pair functions (rouge_n, rouge_l, ...)")
-    signature = _signature([s.name for s in specs], tokenizer, stemmer, multi_ref, alpha)
+    signature = settings_signature([s.name for s in specs], tokenizer, stemmer, multi_ref, alpha)  # as Score's
     if backend == "python":
         return _rouge_python(specs, references, cands, signature, stemmer=stemmer, multi_ref=multi_ref,
                              tokenizer=tokenizer, alpha=alpha)

@@ -14,6 +14,11 @@ Semantics: ROUGE-N/L/Lsum are exactly rouge-score 0.1.2's ``rouge1..9``, ``rouge
 ROUGE-W/S/SU are ROUGE-1.5.5's as reproduced by rouge-metric 1.0.1's PyRouge (summary level for W over
 newline-separated sentences; skip bigrams ``(t_i, t_j)`` with ``j <= i + max_skip + 1``; SU's unigrams exclude
 the last token). F is ``textmetrics.scoring.fmeasure``.
+
+Every Score they return carries ``signature`` (``scoring.settings_signature``, the builder of
+``textmetrics.rouge``'s): the same string as ``textmetrics.rouge([ref], [cand], name, <same options>).signature``,
+``name`` being the metric's registry name (``rouge1``, ``rougeL``, ``rougeLsum``, ``rougeW`` for weight 1.2 else
+``rougeW-<weight>``, ``rougeS4``, ``rougeSU0``, ``rougeS*`` for an unlimited skip ...).
 """
 from __future__ import annotations
 
@@ -22,7 +27,7 @@ from typing import Hashable, Optional, Sequence, Union
 
 from ..reference.rouge import Stats
 from ..registry import MAX_SKIP, MAX_WEIGHT, RougeMetric, check_max_skip, check_weight  # noqa: F401 (re-exported)
-from ..scoring import Score, check_alpha, fmeasure
+from ..scoring import Score, check_alpha, fmeasure, number_text, settings_signature
 from ..tokenizers import Tokenizer, TokenizerSpec, resolve_tokenizer
 from ..validation import BACKENDS, check_choice, check_int, check_references, check_text, checked_options
 
@@ -72,13 +77,15 @@ def sentences(text: str, tokenize: Tokenizer) -> list[list[str]]:
 def evaluate(metric: RougeMetric, ref: References, cand: str, *, stemmer: bool = False,
              tokenizer: TokenizerSpec = "default", alpha: float = 0.5, multi_ref: str = "best",
              backend: str = "numba") -> Score:
-    """One candidate's ``metric`` (a ``registry.RougeMetric``): the engine behind ``rouge_n`` ... ``rouge_su``."""
+    """One candidate's ``metric`` (a ``registry.RougeMetric``): the engine behind ``rouge_n`` ... ``rouge_su``; the
+    Score carries the signature ``textmetrics.rouge`` would attach for ``metric.name`` and these options."""
     refs = check_references(ref, "ref")
     check_text(cand, "cand")
     alpha = check_alpha(alpha)
     check_choice("multi_ref", multi_ref, MULTI_REF_MODES)
     check_choice("backend", backend, BACKENDS)
-    tokenize = resolve_tokenizer(tokenizer, stemmer)
+    tokenize = resolve_tokenizer(tokenizer, stemmer)  # validates stemmer with tokenizer: the signature claims both
+    signature = settings_signature((metric.name,), tokenizer, stemmer, multi_ref, alpha)
 
     def to_score(stats: Stats) -> Score:
         return metric.score(stats, alpha)
@@ -95,11 +102,15 @@ def evaluate(metric: RougeMetric, ref: References, cand: str, *, stemmer: bool =
         per_ref = [Stats(*x) for x in zip(hits[0].tolist(), ref_size[0].tolist(), cand_size[0].tolist())]
         if metric.kind != "w":
             per_ref = [Stats(int(h), int(r), int(c)) for h, r, c in per_ref]
-        return combine(per_ref, multi_ref, to_score)
+        score = combine(per_ref, multi_ref, to_score)
+        score.signature = signature
+        return score
     split = (lambda text: sentences(text, tokenize)) if metric.summary_level else tokenize
     cand_tokens = split(cand)
     per_ref = [metric.reference_statistics(split(r), cand_tokens) for r in refs]
-    return combine(per_ref, multi_ref, to_score)
+    score = combine(per_ref, multi_ref, to_score)
+    score.signature = signature
+    return score
 
 
 _L, _LSUM = RougeMetric("rougeL", "l"), RougeMetric("rougeLsum", "lsum")
@@ -145,8 +156,9 @@ def rouge_w(ref: References, cand: str, *, weight: float = 1.2, stemmer: bool = 
             backend: str = "numba") -> Score:
     """ROUGE-W: weighted LCS with f(k) = k**weight, summary level (ROUGE-1.5.5 ``-w``); options as ``rouge_n``."""
     weight = check_weight(weight)
-    return evaluate(RougeMetric("rougeW" if weight == 1.2 else f"rougeW-{weight:g}", "w", weight=weight), ref, cand,
-                    stemmer=stemmer, tokenizer=tokenizer, alpha=alpha, multi_ref=multi_ref, backend=backend)
+    name = "rougeW" if weight == 1.2 else f"rougeW-{number_text(weight)}"  # parses back to this very weight
+    return evaluate(RougeMetric(name, "w", weight=weight), ref, cand, stemmer=stemmer, tokenizer=tokenizer,
+                    alpha=alpha, multi_ref=multi_ref, backend=backend)
 
 
 def _skip_metric(max_skip, unigrams: bool) -> RougeMetric:
