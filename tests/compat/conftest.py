@@ -36,7 +36,7 @@ from pathlib import Path
 import pytest
 
 HERE = Path(__file__).resolve().parent
-ROUGE_TESTDATA = HERE / "rouge_score" / "testdata"  # rouge-score's testdata/ (not in its sdist), if present
+ROUGE_TESTDATA = HERE / "rouge_score" / "testdata"  # part of rouge-score's rouge/testdata/ (not in its sdist): NOTICE
 
 _DOWNLOADS = ("sacrebleu's test-set API (DATASETS, download_test_set, get_source_file, ...) downloads WMT data over "
               "the network: out of scope of the compat layer")
@@ -44,8 +44,7 @@ _DOWNLOADS = ("sacrebleu's test-set API (DATASETS, download_test_set, get_source
 # whole files, not even imported: path relative to this folder -> reason
 FILE_SKIPS = {
     "rouge_score/io_test.py": "rouge_score.io (the CSV file runner behind `python -m rouge_score.rouge`) is not part "
-                              "of the compat layer; 4 of its 5 tests also need rouge/testdata, which the rouge-score "
-                              "0.1.2 sdist does not ship",
+                              "of the compat layer",
     "sacrebleu/test/test_api.py": _DOWNLOADS,
     "sacrebleu/test/test_dataset.py": _DOWNLOADS,
 }
@@ -64,16 +63,32 @@ def _have_nltk_data(resource: str) -> bool:
     return True
 
 
+def _have_rouge_data(files: tuple[str, ...]) -> bool:
+    return all((ROUGE_TESTDATA / name).is_file() for name in files)
+
+
+# rouge/testdata/ files the tests read (setUp included), relative to ROUGE_TESTDATA: these six ship here (see NOTICE)
+_ROUGE_FILES = ("target.txt", "prediction.txt", "target_large.txt", "prediction_large.txt",
+                "pyrouge_files/target_multi.0.txt", "pyrouge_files/prediction_multi.0.txt")
+_ROUGE_MULTI_FILES = tuple(f"pyrouge_files/{side}_multi.{i}.txt" for side in ("target", "prediction")
+                           for i in range(250))  # scoring_test's MultiLine test reads all 500; not shipped
+_rouge_data = functools.partial(_have_rouge_data, _ROUGE_FILES)
 _ROUGE_SCORER_DATA_TESTS = (r"testRouge(1|2|L)AgainstRouge155.*|testRougeLSumAgainstRouge155WithStemming"
                             r"|testRougeLsumLarge")
-_SCORING_DATA_TESTS = r"testMultipleRougeTypes|testConfidenceIntervalsAgainstRouge155.*"  # BootstrapAggregatorTest
-_ROUGE_DATA = ("needs rouge-score's testdata/ (ROUGE-1.5.5 reference files), which the rouge-score 0.1.2 sdist does "
-               "not ship; put that folder at tests/compat/rouge_score/testdata to run it")
+# BootstrapAggregatorTest's; its ...WithStemmingMultiLine test has a rule of its own below
+_SCORING_DATA_TESTS = r"testMultipleRougeTypes|testConfidenceIntervalsAgainstRouge155(WithStemming)?"
+_ROUGE_DATA = ("needs rouge-score's rouge/testdata/ files (ROUGE-1.5.5 reference inputs), which the rouge-score 0.1.2 "
+               "sdist does not ship; they belong at tests/compat/rouge_score/testdata (see NOTICE)")
+_ROUGE_MULTI_DATA = ("needs 500 files of rouge-score's rouge/testdata/, pyrouge_files/target_multi.{0..249}.txt and "
+                     "prediction_multi.{0..249}.txt, of which only the .0 pair ships here (the 0.1.2 sdist ships "
+                     "none); put the other 498 under tests/compat/rouge_score/testdata/pyrouge_files to run it")
 
 # single tests that need data: (file, regular expression on the name) -> (is the data there?, reason)
 DATA_SKIPS = {
-    ("rouge_score/rouge_scorer_test.py", _ROUGE_SCORER_DATA_TESTS): (ROUGE_TESTDATA.is_dir, _ROUGE_DATA),
-    ("rouge_score/scoring_test.py", _SCORING_DATA_TESTS): (ROUGE_TESTDATA.is_dir, _ROUGE_DATA),
+    ("rouge_score/rouge_scorer_test.py", _ROUGE_SCORER_DATA_TESTS): (_rouge_data, _ROUGE_DATA),
+    ("rouge_score/scoring_test.py", _SCORING_DATA_TESTS): (_rouge_data, _ROUGE_DATA),
+    ("rouge_score/scoring_test.py", r"testConfidenceIntervalsAgainstRouge155WithStemmingMultiLine"): (
+        functools.partial(_have_rouge_data, _ROUGE_FILES + _ROUGE_MULTI_FILES), _ROUGE_MULTI_DATA),
     ("rouge_score/rouge_scorer_test.py", r"testRougeLSumSentenceSplitting"): (
         lambda: _have_nltk_data("tokenizers/punkt_tab/english/"),
         "split_summaries=True calls nltk.sent_tokenize, which needs NLTK's punkt_tab data (not installable here); "
@@ -165,7 +180,7 @@ def _peer(path) -> str | None:
 # --------------------------------------------------------------------------------------------- modules
 
 def _tolerate_missing_testdata(cls: type) -> None:
-    """rouge-score's test classes read testdata/ in ``setUp``; without it the tests that use it are skipped
+    """rouge-score's test classes read testdata/ in ``setUp``; without those files the tests that use them are skipped
     (DATA_SKIPS) and the others still run, so a missing file under testdata/ no longer aborts ``setUp``."""
     setup = cls.__dict__.get("setUp")
     if setup is None or getattr(setup, "_tolerant", False):
@@ -203,7 +218,7 @@ class RedirectedModule(pytest.Module):
                 os.environ.pop("SACREBLEU_SEED", None)
             else:
                 os.environ["SACREBLEU_SEED"] = seed
-        if peer == "rouge_score" and not ROUGE_TESTDATA.is_dir():
+        if peer == "rouge_score" and not _rouge_data():
             for value in vars(module).values():
                 if isinstance(value, type) and issubclass(value, unittest.TestCase):
                     _tolerate_missing_testdata(value)
