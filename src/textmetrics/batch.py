@@ -10,8 +10,8 @@
 2. all token ids, per-text offsets and sentence offsets go to one Numba kernel (``kernels.rouge.pair_stats``) that
    computes each pair's sufficient statistics ``(hits, ref_size, cand_size)``, in parallel over pairs;
 3. precision, recall and F come from the statistics with numpy, by the same IEEE operations as
-   ``metrics.rouge.plain_score``/``weighted_score``/``combine`` (so the same floats), and several references are
-   combined per ``multi_ref`` exactly as ``combine`` does.
+   the single-pair functions (``textmetrics.scoring``: ``combine_arrays`` beside ``combine``, so the same floats),
+   several references combined per ``multi_ref``.
 
 Metric names follow rouge-score: ``rouge1`` .. ``rouge9``, ``rougeL``, ``rougeLsum``; and ROUGE-1.5.5's ``rougeW``
 (weight 1.2; ``rougeW-1.5`` for another weight), ``rougeS``/``rougeSU`` (max skip 4 as ``rouge_s``'s default;
@@ -31,10 +31,9 @@ from typing import Iterator, NamedTuple, Optional, Sequence, Union
 import numpy as np
 
 from . import registry
-from .kernels.engine import K
 from .registry import ROUGE_NAMES_HELP as METRIC_NAMES_HELP  # noqa: F401 (re-exported)
 from .registry import RougeMetric
-from .scoring import Score, check_alpha, settings_signature
+from .scoring import Score, ScoreArrays, check_alpha, combine_arrays, settings_signature
 from .tokenizers import TokenizerSpec, resolve_tokenizer
 from .validation import BACKENDS, check_choice, check_corpus, checked_options, flatten_references
 
@@ -58,14 +57,6 @@ def _parse_metrics(metrics) -> list[RougeMetric]:
 
 
 # ------------------------------------------------------------------------------------------------ result
-
-class ScoreArrays(NamedTuple):
-    """Per-pair precision, recall and F of one metric (float64 arrays, one element per candidate)."""
-
-    precision: np.ndarray
-    recall: np.ndarray
-    fmeasure: np.ndarray
-
 
 class RougeResult(Mapping):
     """Per-pair scores of each metric: ``result["rougeL"].fmeasure[i]`` is pair i's ROUGE-L F.
@@ -211,52 +202,8 @@ def _python_corpus(texts: list[str], tokenize, need_sentences: bool) -> _Corpus:
     return _Corpus(ids, tok_off, sids, stok_off, sent_off, text_sent, False, vocab_size)
 
 
-# ---------------------------------------------------------------------------------- statistics -> scores
-
-def _fmeasure(p: np.ndarray, r: np.ndarray, alpha: float) -> np.ndarray:
-    """``scoring.fmeasure`` elementwise, by the same float operations in the same order."""
-    f = np.zeros_like(p)
-    if alpha == 0.5:
-        total = p + r
-        ok = total > 0
-        f[ok] = 2 * p[ok] * r[ok] / total[ok]
-    else:
-        denominator = alpha * r + (1 - alpha) * p
-        ok = denominator > 0
-        f[ok] = p[ok] * r[ok] / denominator[ok]
-    return f
-
-
-def _to_scores(spec: MetricSpec, hits, ref_size, cand_size, alpha: float) -> ScoreArrays:
-    if spec.kind == "w":
-        # weighted_score: x ** (1 / weight) with Python's float power (libm pow), element by element.
-        inverse = 1 / spec.weight
-        p = np.array([(h / c) ** inverse if c != 0 else 0.0 for h, c in zip(hits.tolist(), cand_size.tolist())])
-        r = np.array([(h / s) ** inverse if s != 0 else 0.0 for h, s in zip(hits.tolist(), ref_size.tolist())])
-    else:
-        # plain_score: hits / max(size, 1); the counts are integers held exactly in float64.
-        p = hits / np.maximum(cand_size, 1.0)
-        r = hits / np.maximum(ref_size, 1.0)
-    return ScoreArrays(p, r, _fmeasure(p, r, alpha))
-
-
-def _combine(spec: MetricSpec, hits, ref_size, cand_size, ref_off, multi_ref: str, alpha: float) -> ScoreArrays:
-    """``metrics.rouge.combine`` for every pair at once."""
-    n_pairs = len(ref_off) - 1
-    if len(hits) == n_pairs:  # one reference per pair
-        return _to_scores(spec, hits, ref_size, cand_size, alpha)
-    if multi_ref == "average":
-        hit_sum, ref_sum, cand_sum = (K.group_sums(x, ref_off) for x in (hits, ref_size, cand_size))
-        return _to_scores(spec, hit_sum, ref_sum, cand_sum, alpha)
-    if multi_ref == "best_recall":
-        recall = np.zeros_like(hits)
-        ok = ref_size != 0
-        recall[ok] = hits[ok] / ref_size[ok]
-        best = K.first_argmax_per_group(recall, ref_off)
-        return _to_scores(spec, hits[best], ref_size[best], cand_size[best], alpha)
-    scores = _to_scores(spec, hits, ref_size, cand_size, alpha)
-    best = K.first_argmax_per_group(scores.fmeasure, ref_off)
-    return ScoreArrays(*(x[best] for x in scores))
+def _weight(metric: RougeMetric) -> Optional[float]:
+    return metric.weight if metric.kind == "w" else None
 
 
 # --------------------------------------------------------------------------------------------- the API
@@ -309,7 +256,8 @@ def score_specs(specs: Sequence[MetricSpec], references, candidates, *, stemmer:
     refs, ref_off = flatten_references(references)
     hits, ref_size, cand_size = statistics(specs, cands, refs, ref_off, stemmer=stemmer, tokenizer=tokenizer,
                                            tokenize=tokenize)
-    return RougeResult({s.name: _combine(s, hits[k], ref_size[k], cand_size[k], ref_off, multi_ref, alpha)
+    return RougeResult({s.name: combine_arrays(hits[k], ref_size[k], cand_size[k], ref_off, multi_ref, alpha,
+                                               _weight(s))
                         for k, s in enumerate(specs)}, signature)
 
 

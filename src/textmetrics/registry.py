@@ -107,12 +107,11 @@ class RougeMetric:
         return reference.rouge_s_stats(ref, cand, self.max_skip, self.unigrams)
 
     def score(self, stats, alpha: float = 0.5):
-        """Statistics -> ``Score``: ``weighted_score`` for ROUGE-W, ``plain_score`` otherwise."""
-        from .metrics import rouge
+        """Statistics -> ``Score`` (``textmetrics.scoring.to_score``; ROUGE-W maps the ratios back through its
+        weight)."""
+        from .scoring import to_score
 
-        if self.kind == "w":
-            return rouge.weighted_score(stats, alpha, self.weight)
-        return rouge.plain_score(stats, alpha)
+        return to_score(stats, alpha, self.weight if self.kind == "w" else None)
 
     def single(self, ref, cand, *, stemmer: bool = False, tokenizer="default", alpha: float = 0.5,
                multi_ref: str = "best", backend: str = "numba"):

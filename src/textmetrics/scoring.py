@@ -1,10 +1,17 @@
-"""Scores, their signatures and the F-measure shared by every ROUGE variant."""
+"""ROUGE statistics -> scores, once: ``Score`` and its signature, the F-measure, and the formulas that turn
+``(hits, ref_size, cand_size)`` into precision, recall and F, for one pair (``to_score``, ``combine``: Python
+floats) and for many pairs at once (``to_scores``, ``combine_arrays``: NumPy arrays) side by side. The array
+functions do the same IEEE operations in the same order as the scalar ones, so a batch gives, float for float,
+what the single-pair functions give."""
 from __future__ import annotations
 
 import functools
 import numbers
 from typing import NamedTuple, Optional, Sequence
 
+import numpy as np
+
+from .reference.rouge import Stats
 from .signature import Signature
 
 
@@ -78,3 +85,89 @@ def check_alpha(alpha: float) -> float:
     if not 0.0 <= alpha <= 1.0:
         raise ValueError(f"alpha must be in [0, 1], got {alpha!r}")
     return float(alpha)
+
+
+# ------------------------------------------------------- statistics -> score: one pair, and many pairs as arrays
+
+class ScoreArrays(NamedTuple):
+    """Per-pair precision, recall and F of one metric (float64 arrays, one element per candidate)."""
+
+    precision: np.ndarray
+    recall: np.ndarray
+    fmeasure: np.ndarray
+
+
+def fmeasures(precision: np.ndarray, recall: np.ndarray, alpha: float) -> np.ndarray:
+    """``fmeasure`` elementwise, by the same float operations in the same order."""
+    f = np.zeros_like(precision)
+    if alpha == 0.5:
+        total = precision + recall
+        ok = total > 0
+        f[ok] = 2 * precision[ok] * recall[ok] / total[ok]
+    else:
+        denominator = alpha * recall + (1 - alpha) * precision
+        ok = denominator > 0
+        f[ok] = precision[ok] * recall[ok] / denominator[ok]
+    return f
+
+
+def to_score(stats: Stats, alpha: float, weight: Optional[float] = None) -> Score:
+    """One pair's Score. Precision = hits / cand_size, recall = hits / ref_size (0 for an empty side, as
+    rouge-score); for ROUGE-W (``weight`` given) the ratios are mapped back through f^-1(x) = x**(1/weight)."""
+    if weight is None:
+        precision = stats.hits / max(stats.cand_size, 1)
+        recall = stats.hits / max(stats.ref_size, 1)
+    else:
+        inverse = 1 / weight
+        precision = (stats.hits / stats.cand_size) ** inverse if stats.cand_size != 0 else 0.0
+        recall = (stats.hits / stats.ref_size) ** inverse if stats.ref_size != 0 else 0.0
+    return Score(precision, recall, fmeasure(precision, recall, alpha))
+
+
+def to_scores(hits: np.ndarray, ref_size: np.ndarray, cand_size: np.ndarray, alpha: float,
+              weight: Optional[float] = None) -> ScoreArrays:
+    """``to_score`` for every element of the statistics arrays."""
+    if weight is None:
+        # hits / max(size, 1); the counts are integers held exactly in float64
+        precision = hits / np.maximum(cand_size, 1.0)
+        recall = hits / np.maximum(ref_size, 1.0)
+    else:
+        # x ** (1 / weight) with Python's float power (libm pow), element by element
+        inverse = 1 / weight
+        precision = np.array([(h / c) ** inverse if c != 0 else 0.0 for h, c in zip(hits.tolist(), cand_size.tolist())])
+        recall = np.array([(h / r) ** inverse if r != 0 else 0.0 for h, r in zip(hits.tolist(), ref_size.tolist())])
+    return ScoreArrays(precision, recall, fmeasures(precision, recall, alpha))
+
+
+def combine(per_ref: Sequence[Stats], multi_ref: str, alpha: float, weight: Optional[float] = None) -> Score:
+    """One candidate's Score from its statistics against each of its references: ``"best"`` (the highest F, the
+    first on ties), ``"average"`` (statistics summed, then scored) or ``"best_recall"`` (the highest recall)."""
+    if multi_ref == "average":
+        return to_score(Stats(*(sum(column) for column in zip(*per_ref))), alpha, weight)
+    if multi_ref == "best_recall":
+        recalls = [s.hits / s.ref_size if s.ref_size else 0.0 for s in per_ref]
+        return to_score(per_ref[recalls.index(max(recalls))], alpha, weight)
+    scores = [to_score(s, alpha, weight) for s in per_ref]
+    fs = [s.fmeasure for s in scores]
+    return scores[fs.index(max(fs))]
+
+
+def combine_arrays(hits: np.ndarray, ref_size: np.ndarray, cand_size: np.ndarray, ref_off: np.ndarray,
+                   multi_ref: str, alpha: float, weight: Optional[float] = None) -> ScoreArrays:
+    """``combine`` for every pair at once: entries ``ref_off[p] .. ref_off[p + 1] - 1`` are pair p's references."""
+    from .kernels.engine import K
+
+    if len(hits) == len(ref_off) - 1:  # one reference per pair
+        return to_scores(hits, ref_size, cand_size, alpha, weight)
+    if multi_ref == "average":
+        hit_sum, ref_sum, cand_sum = (K.group_sums(x, ref_off) for x in (hits, ref_size, cand_size))
+        return to_scores(hit_sum, ref_sum, cand_sum, alpha, weight)
+    if multi_ref == "best_recall":
+        recall = np.zeros_like(hits)
+        ok = ref_size != 0
+        recall[ok] = hits[ok] / ref_size[ok]
+        best = K.first_argmax_per_group(recall, ref_off)
+        return to_scores(hits[best], ref_size[best], cand_size[best], alpha, weight)
+    scores = to_scores(hits, ref_size, cand_size, alpha, weight)
+    best = K.first_argmax_per_group(scores.fmeasure, ref_off)
+    return ScoreArrays(*(x[best] for x in scores))

@@ -13,7 +13,7 @@ plain-Python reference (``backend="python"``); both give identical numbers. Seve
 Semantics: ROUGE-N/L/Lsum are exactly rouge-score 0.1.2's ``rouge1..9``, ``rougeL`` and ``rougeLsum``;
 ROUGE-W/S/SU are ROUGE-1.5.5's as reproduced by rouge-metric 1.0.1's PyRouge (summary level for W over
 newline-separated sentences; skip bigrams ``(t_i, t_j)`` with ``j <= i + max_skip + 1``; SU's unigrams exclude
-the last token). F is ``textmetrics.scoring.fmeasure``.
+the last token). Statistics -> score is ``textmetrics.scoring`` (``combine``, ``to_score``, ``fmeasure``).
 
 Every Score they return carries ``signature`` (``scoring.settings_signature``, the builder of
 ``textmetrics.rouge``'s): the same string as ``textmetrics.rouge([ref], [cand], name, <same options>).signature``,
@@ -27,42 +27,13 @@ from typing import Hashable, Optional, Sequence, Union
 
 from ..reference.rouge import Stats
 from ..registry import MAX_SKIP, MAX_WEIGHT, RougeMetric, check_max_skip, check_weight  # noqa: F401 (re-exported)
-from ..scoring import Score, check_alpha, fmeasure, number_text, settings_signature
+from ..scoring import Score, check_alpha, combine, number_text, settings_signature
 from ..tokenizers import Tokenizer, TokenizerSpec, resolve_tokenizer
 from ..validation import BACKENDS, check_choice, check_int, check_references, check_text, checked_options
 
 References = Union[str, Sequence[str]]
 
 MULTI_REF_MODES = ("best", "average", "best_recall")
-
-
-# ----------------------------------------------------------------------------------- statistics -> score
-
-def plain_score(stats: Stats, alpha: float) -> Score:
-    """Precision = hits / cand_size, recall = hits / ref_size (0 for an empty side, as rouge-score)."""
-    precision = stats.hits / max(stats.cand_size, 1)
-    recall = stats.hits / max(stats.ref_size, 1)
-    return Score(precision, recall, fmeasure(precision, recall, alpha))
-
-
-def weighted_score(stats: Stats, alpha: float, weight: float) -> Score:
-    """ROUGE-W: the ratios are mapped back through f^-1(x) = x**(1/weight)."""
-    inverse = 1 / weight
-    precision = (stats.hits / stats.cand_size) ** inverse if stats.cand_size != 0 else 0.0
-    recall = (stats.hits / stats.ref_size) ** inverse if stats.ref_size != 0 else 0.0
-    return Score(precision, recall, fmeasure(precision, recall, alpha))
-
-
-def combine(per_ref: list[Stats], multi_ref: str, to_score) -> Score:
-    """Combine the statistics of one candidate against each of its references into one Score."""
-    if multi_ref == "average":
-        return to_score(Stats(*(sum(column) for column in zip(*per_ref))))
-    if multi_ref == "best_recall":
-        recalls = [s.hits / s.ref_size if s.ref_size else 0.0 for s in per_ref]
-        return to_score(per_ref[recalls.index(max(recalls))])
-    scores = [to_score(s) for s in per_ref]
-    fs = [s.fmeasure for s in scores]
-    return scores[fs.index(max(fs))]
 
 
 # ------------------------------------------------------------------------------------------ tokenization
@@ -87,9 +58,7 @@ def evaluate(metric: RougeMetric, ref: References, cand: str, *, stemmer: bool =
     tokenize = resolve_tokenizer(tokenizer, stemmer)  # validates stemmer with tokenizer: the signature claims both
     signature = settings_signature((metric.name,), tokenizer, stemmer, multi_ref, alpha)
 
-    def to_score(stats: Stats) -> Score:
-        return metric.score(stats, alpha)
-
+    weight = metric.weight if metric.kind == "w" else None
     if backend == "numba":
         # a batch of one: the corpus engine's statistics, then the scalar formula (the same IEEE operations)
         import numpy as np
@@ -102,13 +71,13 @@ def evaluate(metric: RougeMetric, ref: References, cand: str, *, stemmer: bool =
         per_ref = [Stats(*x) for x in zip(hits[0].tolist(), ref_size[0].tolist(), cand_size[0].tolist())]
         if metric.kind != "w":
             per_ref = [Stats(int(h), int(r), int(c)) for h, r, c in per_ref]
-        score = combine(per_ref, multi_ref, to_score)
+        score = combine(per_ref, multi_ref, alpha, weight)
         score.signature = signature
         return score
     split = (lambda text: sentences(text, tokenize)) if metric.summary_level else tokenize
     cand_tokens = split(cand)
     per_ref = [metric.reference_statistics(split(r), cand_tokens) for r in refs]
-    score = combine(per_ref, multi_ref, to_score)
+    score = combine(per_ref, multi_ref, alpha, weight)
     score.signature = signature
     return score
 
