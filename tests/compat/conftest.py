@@ -71,7 +71,7 @@ def _have_rouge_data(files: tuple[str, ...]) -> bool:
 _ROUGE_FILES = ("target.txt", "prediction.txt", "target_large.txt", "prediction_large.txt",
                 "pyrouge_files/target_multi.0.txt", "pyrouge_files/prediction_multi.0.txt")
 _ROUGE_MULTI_FILES = tuple(f"pyrouge_files/{side}_multi.{i}.txt" for side in ("target", "prediction")
-                           for i in range(250))  # scoring_test's MultiLine test reads all 500; not shipped
+                           for i in range(250))  # scoring_test's MultiLine test reads all 500 (they ship here too)
 _rouge_data = functools.partial(_have_rouge_data, _ROUGE_FILES)
 _ROUGE_SCORER_DATA_TESTS = (r"testRouge(1|2|L)AgainstRouge155.*|testRougeLSumAgainstRouge155WithStemming"
                             r"|testRougeLsumLarge")
@@ -80,8 +80,8 @@ _SCORING_DATA_TESTS = r"testMultipleRougeTypes|testConfidenceIntervalsAgainstRou
 _ROUGE_DATA = ("needs rouge-score's rouge/testdata/ files (ROUGE-1.5.5 reference inputs), which the rouge-score 0.1.2 "
                "sdist does not ship; they belong at tests/compat/rouge_score/testdata (see NOTICE)")
 _ROUGE_MULTI_DATA = ("needs 500 files of rouge-score's rouge/testdata/, pyrouge_files/target_multi.{0..249}.txt and "
-                     "prediction_multi.{0..249}.txt, of which only the .0 pair ships here (the 0.1.2 sdist ships "
-                     "none); put the other 498 under tests/compat/rouge_score/testdata/pyrouge_files to run it")
+                     "prediction_multi.{0..249}.txt (not in the 0.1.2 sdist; they ship here, see NOTICE), and some "
+                     "are missing from tests/compat/rouge_score/testdata/pyrouge_files")
 
 # single tests that need data: (file, regular expression on the name) -> (is the data there?, reason)
 DATA_SKIPS = {
