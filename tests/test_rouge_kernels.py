@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 
-import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,17 +19,9 @@ long_sentence_lists = st.lists(st.lists(st.integers(0, 4), max_size=150), min_si
 
 
 def engine_stats(kind, ref_sents, cand_sents, int_param=0, float_param=1.2, flag=False):
-    """One pair through the compiled engine (``kernels.rouge.pair_stats``): sentences are lists of int ids."""
-    sents = list(cand_sents) + list(ref_sents)
-    lengths = [len(x) for x in sents]
-    ids = np.array([t for x in sents for t in x], dtype=np.int64)
-    sent_off = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
-    text_sent = np.array([0, len(cand_sents), len(sents)], dtype=np.int64)
-    tok_off = sent_off[text_sent]
-    vocab = int(ids.max(initial=0)) + 1
-    hits, ref_size, cand_size = K.pair_stats(ids, tok_off, ids, tok_off, sent_off, text_sent, True, 1, [0, 1], vocab,
-                                             [kind], [int_param], [float_param], [flag])
-    return hits[0, 0], ref_size[0, 0], cand_size[0, 0]
+    """One pair through the compiled engine (``kernels.rouge.pair_stats``, as a batch of one): sentences are lists
+    of int ids."""
+    return tuple(K.one_pair_stats(ref_sents, cand_sents, kind, int_param, float_param, flag))
 
 
 @settings(max_examples=150, deadline=None)
